@@ -1,0 +1,104 @@
+/** Residual block types of the official code (`blocks_dict`). */
+export type BlockType = 'BASIC' | 'BOTTLENECK';
+
+/**
+ * One stage of the official yaml (`MODEL.EXTRA.STAGEk`). Stage 1 is `layer1` (one branch,
+ * `numBlocks[0]` blocks of `numChannels[0]` planes); stages 2.. are high-resolution modules.
+ */
+export interface StageConfig {
+  numModules: number;
+  numBranches: number;
+  block: BlockType;
+  numBlocks: number[];
+  numChannels: number[];
+  fuseMethod: 'SUM';
+}
+
+/** The official code families (spec §2): they share the backbone but differ in details. */
+export type ModelFamily = 'pose' | 'seg' | 'cls' | 'mmdet';
+
+/**
+ * Everything that shapes the HRNet backbone. Families set the defaults (see `familyDefaults`);
+ * a custom config may mix them.
+ */
+export interface BackboneConfig {
+  /** layer1. The pose family always uses 4 BOTTLENECK blocks of 64 planes. */
+  stage1: StageConfig;
+  /** stage2, stage3, stage4 (in this order; stage k+2 is `stages[k]`). */
+  stages: StageConfig[];
+  /** Fuse-layer upsampling (j > i): nearest ×2^(j−i) (pose/cls/mmdet) or bilinear to size (seg). */
+  upsample: 'nearest' | 'bilinear';
+  /** Only for bilinear: PyTorch's `align_corners`. */
+  alignCorners: boolean;
+  /** false → the last module of the last stage fuses into branch 0 only (pose). */
+  multiScaleOutput: boolean;
+  /**
+   * 'standard' BatchNorm2d, or 'inplace-abn' for checkpoints trained with InPlaceABNSync
+   * (`*_torch04` seg files): weight is used as |γ| + ε.
+   */
+  batchNorm: 'standard' | 'inplace-abn';
+}
+
+/** Pose head: `final_layer` conv (bias) to one heatmap per joint. */
+export interface PoseHeadConfig {
+  type: 'pose';
+  numJoints: number;
+  finalConvKernel: number;
+}
+
+/** HRNetV2 segmentation head: `last_layer` on the concat of all four branches. */
+export interface SegHeadConfig {
+  type: 'seg';
+  numClasses: number;
+  finalConvKernel: number;
+}
+
+/** ImageNet classification head: incre / downsamp / final_layer / classifier. */
+export interface ClsHeadConfig {
+  type: 'cls';
+  numClasses: number;
+}
+
+/** mmdet HRFPN neck (`neck.*` keys), see spec §6.1. */
+export interface HRFPNConfig {
+  inChannels: number[];
+  outChannels: number;
+  numOuts: number;
+  poolingType: 'AVG' | 'MAX';
+  stride: number;
+  /** 'mmdet2' → `reduction_conv.conv` / `fpn_convs.{i}.conv`; 'hrnet-det' → `reduction_conv.0` / `fpn_conv.{i}`. */
+  keyStyle: 'mmdet2' | 'hrnet-det';
+  shareConv: boolean;
+}
+
+/** mmdet detector: backbone under `backbone.`, optional neck under `neck.`. */
+export interface MmdetHeadConfig {
+  type: 'mmdet';
+  neck: HRFPNConfig | null;
+  /** The rest of the mmdet model dict (rpn_head, roi_head, test_cfg, …), kept for the detection package. */
+  detector?: Record<string, unknown>;
+}
+
+export type HeadConfig = PoseHeadConfig | SegHeadConfig | ClsHeadConfig | MmdetHeadConfig;
+
+/** Input / preprocessing facts a preset or yaml carries (optional for custom configs). */
+export interface InputConfig {
+  /** Network input size [width, height] (`MODEL.IMAGE_SIZE`). */
+  imageSize?: [number, number];
+  /** Heatmap size [width, height] (`MODEL.HEATMAP_SIZE`, pose). */
+  heatmapSize?: [number, number];
+  mean?: [number, number, number];
+  std?: [number, number, number];
+}
+
+/** A complete, validated model description: what `createModel` builds. */
+export interface ModelConfig {
+  /** Preset id or a name from the file, for messages. */
+  name: string;
+  family: ModelFamily;
+  backbone: BackboneConfig;
+  head: HeadConfig;
+  input: InputConfig;
+  /** The original yaml/json object, so task packages can read their own settings (TEST.*, …). */
+  source?: unknown;
+}

@@ -1,0 +1,13 @@
+/**
+ * @hrnetjs/core — the HRNet backbone for TensorFlow.js: every official variant, exact loading of
+ * the official PyTorch checkpoints, backends and shared tensor I/O. Browser-safe; file-system
+ * helpers live in `@hrnetjs/core/node`.
+ */
+export * from './backbone/index.js';
+export * from './backend/index.js';
+export type * from './config/types.js';
+// TMP export * from './checkpoint/index.js';
+// TMP export * from './io/index.js';
+export * from './model/index.js';
+export * from './nn/index.js';
+export * from './tensor/index.js';

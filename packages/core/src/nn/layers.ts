@@ -1,0 +1,182 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { filled, kaimingNormal } from './init.js';
+import { Module } from './module.js';
+
+/** PyTorch's BatchNorm eps (all HRNet code uses the default). */
+export const BN_EPS = 1e-5;
+
+/** `nn.Conv2d` (square kernel, padding k//2 unless given). Weight layout OIHW as in PyTorch. */
+export class Conv2d extends Module {
+  readonly padding: number;
+  private folded: { filter: tf.Tensor4D; bias: tf.Tensor1D } | null = null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+    readonly options: { stride?: number; padding?: number; bias?: boolean } = {},
+  ) {
+    super();
+    this.padding = options.padding ?? Math.floor(kernelSize / 2);
+    this.declare('weight', [outChannels, inChannels, kernelSize, kernelSize]);
+    if (options.bias) this.declare('bias', [outChannels]);
+  }
+
+  get stride(): number {
+    return this.options.stride ?? 1;
+  }
+
+  protected override initialValue(name: string, shape: number[]): Float32Array {
+    return name === 'weight' ? kaimingNormal(shape) : filled(shape, 0);
+  }
+
+  /**
+   * Filter (HWIO) and bias with the following BatchNorm folded in, built once and cached:
+   * inference runs one fused conv + bias (+ ReLU) per conv/BN pair.
+   */
+  foldedWith(bn: BatchNorm2d | null): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
+    if (this.folded) return this.folded;
+    const { outChannels: o, inChannels: i, kernelSize: k } = this;
+    const weight = this.value('weight');
+    const scale = new Float64Array(o).fill(1);
+    const shift = new Float64Array(o);
+    if (this.options.bias) {
+      const b = this.value('bias');
+      for (let c = 0; c < o; c++) shift[c] = b[c];
+    }
+    if (bn) bn.foldInto(scale, shift);
+    // OIHW → HWIO while scaling each output channel.
+    const filter = new Float32Array(weight.length);
+    for (let oc = 0; oc < o; oc++) {
+      for (let ic = 0; ic < i; ic++) {
+        for (let y = 0; y < k; y++) {
+          for (let x = 0; x < k; x++) {
+            filter[((y * k + x) * i + ic) * o + oc] = weight[((oc * i + ic) * k + y) * k + x] * scale[oc];
+          }
+        }
+      }
+    }
+    this.folded = tf.tidy(() => ({
+      filter: tf.keep(tf.tensor4d(filter, [k, k, i, o])),
+      bias: tf.keep(tf.tensor1d(Float32Array.from(shift))),
+    }));
+    return this.folded;
+  }
+
+  /** Runs this conv with `bn` folded in and an optional ReLU; input and output NHWC. */
+  run(x: tf.Tensor4D, bn: BatchNorm2d | null, relu: boolean): tf.Tensor4D {
+    const { filter, bias } = this.foldedWith(bn);
+    const p = this.padding;
+    // PyTorch pads explicitly; TF's 'same' differs for stride-2 convs on even inputs.
+    const pad: tf.fused.ExplicitPadding | 'valid' =
+      p === 0 ? 'valid' : [[0, 0], [p, p], [p, p], [0, 0]];
+    return tf.fused.conv2d({
+      x,
+      filter,
+      strides: this.stride,
+      pad,
+      bias,
+      activation: relu ? 'relu' : 'linear',
+    });
+  }
+
+  protected override invalidate(): void {
+    if (this.folded) {
+      this.folded.filter.dispose();
+      this.folded.bias.dispose();
+      this.folded = null;
+    }
+  }
+}
+
+/**
+ * `nn.BatchNorm2d` in eval mode. `inplace-abn` reproduces InPlaceABNSync checkpoints
+ * (`*_torch04`), whose kernel uses |γ| + ε as the scale (spec §9.2); they carry no
+ * `num_batches_tracked`.
+ */
+export class BatchNorm2d extends Module {
+  constructor(
+    readonly numFeatures: number,
+    readonly mode: 'standard' | 'inplace-abn' = 'standard',
+  ) {
+    super();
+    this.declare('weight', [numFeatures]);
+    this.declare('bias', [numFeatures]);
+    this.declare('running_mean', [numFeatures], 'buffer');
+    this.declare('running_var', [numFeatures], 'buffer');
+    if (mode === 'standard') this.declare('num_batches_tracked', [], 'counter');
+  }
+
+  protected override initialValue(name: string, shape: number[]): Float32Array {
+    return filled(shape, name === 'weight' || name === 'running_var' ? 1 : 0);
+  }
+
+  /** Per-channel affine of this BN: scale' = scale·a, shift' = shift·a + b (float64 to keep precision). */
+  foldInto(scale: Float64Array, shift: Float64Array): void {
+    const w = this.value('weight');
+    const b = this.value('bias');
+    const mean = this.value('running_mean');
+    const variance = this.value('running_var');
+    for (let c = 0; c < this.numFeatures; c++) {
+      const gamma = this.mode === 'inplace-abn' ? Math.abs(w[c]) + BN_EPS : w[c];
+      const a = gamma / Math.sqrt(variance[c] + BN_EPS);
+      scale[c] *= a;
+      shift[c] = (shift[c] - mean[c]) * a + b[c];
+    }
+  }
+}
+
+/** `nn.Linear`: weight [out, in], bias [out]. */
+export class Linear extends Module {
+  private compiled: { weight: tf.Tensor2D; bias: tf.Tensor1D } | null = null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+  ) {
+    super();
+    this.declare('weight', [outFeatures, inFeatures]);
+    this.declare('bias', [outFeatures]);
+  }
+
+  protected override initialValue(name: string, shape: number[]): Float32Array {
+    return name === 'weight' ? kaimingNormal(shape) : filled(shape, 0);
+  }
+
+  /** x [N, in] → [N, out]. */
+  run(x: tf.Tensor2D): tf.Tensor2D {
+    if (!this.compiled) {
+      this.compiled = tf.tidy(() => ({
+        weight: tf.keep(tf.tensor2d(this.value('weight'), [this.outFeatures, this.inFeatures])),
+        bias: tf.keep(tf.tensor1d(this.value('bias'))),
+      }));
+    }
+    return tf.add(tf.matMul(x, this.compiled.weight, false, true), this.compiled.bias);
+  }
+
+  protected override invalidate(): void {
+    if (this.compiled) {
+      this.compiled.weight.dispose();
+      this.compiled.bias.dispose();
+      this.compiled = null;
+    }
+  }
+}
+
+/** A parameter-free module (ReLU, Upsample): holds its index in a Sequential, nothing else. */
+export class Stateless extends Module {
+  constructor(readonly kind: 'relu' | 'upsample' | 'dropout') {
+    super();
+  }
+}
+
+/** `nn.Sequential` / `nn.ModuleList`: children named 0, 1, 2 … (`null` keeps an empty slot). */
+export class Sequential<M extends Module | null = Module | null> extends Module {
+  readonly items: M[];
+
+  constructor(items: M[]) {
+    super();
+    this.items = items;
+    items.forEach((m, i) => this.child(String(i), m));
+  }
+}

@@ -1,0 +1,2 @@
+export { type DType, numel, type StateDict, type TensorData, type TensorValues } from './tensor-data.js';
+export { fromNCHW, toNCHW } from './layout.js';

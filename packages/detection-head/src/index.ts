@@ -1,0 +1,2 @@
+export { DetectionFeatureModel } from './detection-model.js';
+export { HRFPN } from './hrfpn.js';

@@ -1,0 +1,1 @@
+export { PoseModel } from './pose-model.js';

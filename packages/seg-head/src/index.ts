@@ -1,0 +1,1 @@
+export { SegLastLayer, SegModel } from './seg-model.js';

@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  BatchNorm2d,
+  Conv2d,
+  HRNetBackbone,
+  type Intermediates,
+  type ModelConfig,
+  resizeBilinearLikeTorch,
+  Sequential,
+  Stateless,
+  TaskModel,
+} from '@hrnetjs/core';
+
+/**
+ * HRNetV2 head (seg_hrnet.py): the four branches upsampled bilinearly to branch 0's size,
+ * concatenated [x0, x1, x2, x3], then `last_layer` = 1×1 conv (bias) + BN + ReLU + k×k conv (bias)
+ * to class logits at 1/4 input resolution.
+ */
+export class SegLastLayer extends Sequential {
+  readonly conv: Conv2d;
+  readonly bn: BatchNorm2d;
+  readonly classifier: Conv2d;
+
+  constructor(channels: number, numClasses: number, kernel: number, batchNorm: 'standard' | 'inplace-abn') {
+    const conv = new Conv2d(channels, channels, 1, { bias: true });
+    const bn = new BatchNorm2d(channels, batchNorm);
+    const classifier = new Conv2d(channels, numClasses, kernel, { bias: true, padding: kernel === 3 ? 1 : 0 });
+    super([conv, bn, new Stateless('relu'), classifier]);
+    this.conv = conv;
+    this.bn = bn;
+    this.classifier = classifier;
+  }
+
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    return this.classifier.run(this.conv.run(x, this.bn, true), null, false);
+  }
+}
+
+/** HighResolutionNet of HRNet-Semantic-Segmentation: output `logits` NHWC [N, H/4, W/4, classes]. */
+export class SegModel extends TaskModel {
+  readonly backbone: HRNetBackbone;
+  readonly lastLayer: SegLastLayer;
+
+  constructor(config: ModelConfig) {
+    super(config);
+    if (config.head.type !== 'seg') throw new Error(`SegModel needs a seg head config, got '${config.head.type}'`);
+    this.backbone = this.child('', new HRNetBackbone(config.backbone));
+    const channels = this.backbone.outChannels.reduce((a, b) => a + b, 0);
+    this.lastLayer = this.child(
+      'last_layer',
+      new SegLastLayer(channels, config.head.numClasses, config.head.finalConvKernel, config.backbone.batchNorm),
+    );
+  }
+
+  /** Logits [N, H/4, W/4, classes] for NHWC input. */
+  predict(x: tf.Tensor4D): tf.Tensor4D {
+    return this.forwardNamed(x).logits as tf.Tensor4D;
+  }
+
+  protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
+    const named: Intermediates = {};
+    const branches = this.backbone.forward(x, intermediates ? named : undefined);
+    const [, height, width] = branches[0].shape;
+    const alignCorners = this.config.backbone.alignCorners;
+    const upsampled = branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners));
+    return { ...named, logits: this.lastLayer.forward(tf.concat(upsampled, 3)) };
+  }
+}
