@@ -5,9 +5,9 @@
  */
 export * from './backbone/index.js';
 export * from './backend/index.js';
-export type * from './config/types.js';
-// TMP export * from './checkpoint/index.js';
-// TMP export * from './io/index.js';
+export * from './config/index.js';
+export * from './checkpoint/index.js';
+export * from './io/index.js';
 export * from './model/index.js';
 export * from './nn/index.js';
 export * from './tensor/index.js';

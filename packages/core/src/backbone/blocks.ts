@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BLOCK_EXPANSION } from '../config/parse-stage.js';
 import type { BlockType } from '../config/types.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/layers.js';
@@ -11,16 +12,13 @@ export interface ResidualBlock extends Module {
   forward(x: tf.Tensor4D): tf.Tensor4D;
 }
 
-/** Output channels per input plane of each block type. */
-export const BLOCK_EXPANSION: Record<BlockType, number> = { BASIC: 1, BOTTLENECK: 4 };
-
 /** `downsample = Sequential(conv1x1(stride), BN)`, keys `downsample.0.weight`, `downsample.1.*`. */
 function makeDownsample(inC: number, outC: number, stride: number, bn: BatchNormMode): ConvBn {
   return new ConvBn(inC, outC, { kernelSize: 1, stride, batchNorm: bn });
 }
 
 function residual(out: tf.Tensor4D, x: tf.Tensor4D, downsample: ConvBn | null): tf.Tensor4D {
-  return tf.relu(tf.add(out, downsample ? downsample.forward(x) : x));
+  return tf.relu(tf.add(out, downsample ? downsample.forward(x) : x)) as tf.Tensor4D;
 }
 
 /** conv3x3-BN-ReLU-conv3x3-BN + identity → ReLU. */

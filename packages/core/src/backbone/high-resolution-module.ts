@@ -3,7 +3,7 @@ import type { BackboneConfig, StageConfig } from '../config/types.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import { BLOCK_EXPANSION, BlockSequence, makeBlocks } from './blocks.js';
+import { BlockSequence, makeBlocks } from './blocks.js';
 import { resizeBilinearLikeTorch, upsampleNearest } from './resize.js';
 
 type FuseRow = Sequential<FusePath | null>;
@@ -111,9 +111,4 @@ function checkedSize(t: tf.Tensor4D, height: number, width: number, i: number, j
     );
   }
   return t;
-}
-
-/** Output widths of a stage's modules given its config (block expansion applied). */
-export function stageWidths(stage: StageConfig): number[] {
-  return stage.numChannels.map((c) => c * BLOCK_EXPANSION[stage.block]);
 }

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackboneConfig } from '../config/types.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import { BLOCK_EXPANSION, BlockSequence, makeBlocks } from './blocks.js';
-import { HighResolutionModule, stageWidths } from './high-resolution-module.js';
+import { BLOCK_EXPANSION, branchOutputChannels } from '../config/parse-stage.js';
+import { BlockSequence, makeBlocks } from './blocks.js';
+import { HighResolutionModule } from './high-resolution-module.js';
 import { Transition } from './transition.js';
 
 /** Named tensors a forward pass can expose, with the fixture names (`stem`, `layer1`, `stage2_out_0` …). */
@@ -46,7 +47,7 @@ export class HRNetBackbone extends Module {
 
     let pre = [layer1Out];
     config.stages.forEach((stage, k) => {
-      const cur = stageWidths(stage);
+      const cur = branchOutputChannels(stage);
       this.transitions.push(this.child(`transition${k + 1}`, new Transition(pre, cur, bn)));
       const lastStage = k === config.stages.length - 1;
       const modules: HighResolutionModule[] = [];

@@ -32,37 +32,49 @@ function prefixHint(report: LoadReport, modelKeys: string[]): string | undefined
 }
 
 /**
+ * Compares a state dict with a model's entries without loading anything: what `load` would
+ * report. `num_batches_tracked` counters may be absent.
+ */
+export function compareStateDict(model: Module, stateDict: StateDict): LoadReport {
+  const report: LoadReport = { loaded: [], missing: [], unexpected: [], mismatched: [] };
+  const known = new Set<string>();
+  for (const entry of model.boundEntries()) {
+    known.add(entry.key);
+    const tensor = stateDict.get(entry.key);
+    if (!tensor) {
+      if (entry.kind !== 'counter') report.missing.push(entry.key);
+    } else if (!sameShape(tensor.shape, entry.shape) || tensor.values.length !== numel(entry.shape)) {
+      report.mismatched.push({ key: entry.key, checkpoint: [...tensor.shape], model: entry.shape });
+    } else {
+      report.loaded.push(entry.key);
+    }
+  }
+  for (const key of stateDict.keys()) if (!known.has(key)) report.unexpected.push(key);
+  return report;
+}
+
+/** Number of problems (missing + unexpected + mis-shaped keys) in a report. */
+export function countProblems(report: LoadReport): number {
+  return report.missing.length + report.unexpected.length + report.mismatched.length;
+}
+
+/**
  * Loads a state dict into a model tree, checking every key and shape like PyTorch's
  * `load_state_dict(strict=True)`. Values are converted to float32.
  */
 export function loadStateDict(model: Module, stateDict: StateDict, options: LoadOptions = {}): LoadReport {
   const strict = options.strict ?? true;
-  const entries = [...model.boundEntries()];
-  const report: LoadReport = { loaded: [], missing: [], unexpected: [], mismatched: [] };
-  const known = new Set<string>();
-  const toLoad: Array<() => void> = [];
-  for (const entry of entries) {
-    known.add(entry.key);
-    const tensor = stateDict.get(entry.key);
-    if (!tensor) {
-      if (entry.kind !== 'counter') report.missing.push(entry.key);
-      continue;
-    }
-    if (!sameShape(tensor.shape, entry.shape) || tensor.values.length !== numel(entry.shape)) {
-      report.mismatched.push({ key: entry.key, checkpoint: [...tensor.shape], model: entry.shape });
-      continue;
-    }
-    report.loaded.push(entry.key);
-    if (entry.kind !== 'counter') toLoad.push(() => entry.owner.setValue(entry.name, toFloat32(tensor)));
-  }
-  for (const key of stateDict.keys()) if (!known.has(key)) report.unexpected.push(key);
-
-  const problems = report.missing.length + report.unexpected.length + report.mismatched.length;
-  if (strict && problems > 0) {
-    throw new StateDictError(options.modelName ?? model.constructor.name, report, prefixHint(report, [...known]));
+  const report = compareStateDict(model, stateDict);
+  if (strict && countProblems(report) > 0) {
+    const modelKeys = [...model.boundEntries()].map((e) => e.key);
+    throw new StateDictError(options.modelName ?? model.constructor.name, report, prefixHint(report, modelKeys));
   }
   // Compiled (folded) tensors are stale once any weight changes.
   model.dispose();
-  for (const load of toLoad) load();
+  const loaded = new Set(report.loaded);
+  for (const entry of model.boundEntries()) {
+    const tensor = stateDict.get(entry.key);
+    if (tensor && entry.kind !== 'counter' && loaded.has(entry.key)) entry.owner.setValue(entry.name, toFloat32(tensor));
+  }
   return report;
 }

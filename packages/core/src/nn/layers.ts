@@ -68,7 +68,7 @@ export class Conv2d extends Module {
     const { filter, bias } = this.foldedWith(bn);
     const p = this.padding;
     // PyTorch pads explicitly; TF's 'same' differs for stride-2 convs on even inputs.
-    const pad: tf.fused.ExplicitPadding | 'valid' =
+    const pad: [[number, number], [number, number], [number, number], [number, number]] | 'valid' =
       p === 0 ? 'valid' : [[0, 0], [p, p], [p, p], [0, 0]];
     return tf.fused.conv2d({
       x,

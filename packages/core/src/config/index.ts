@@ -1,0 +1,38 @@
+export type {
+  BackboneConfig,
+  BlockType,
+  ClsHeadConfig,
+  HRFPNConfig,
+  HeadConfig,
+  InputConfig,
+  MmdetHeadConfig,
+  ModelConfig,
+  ModelFamily,
+  PoseHeadConfig,
+  SegHeadConfig,
+  StageConfig,
+} from './types.js';
+export { ConfigError } from './config-error.js';
+export {
+  type FamilyDefaults,
+  type FamilyDefaultsOptions,
+  MODEL_FAMILIES,
+  familyDefaults,
+  poseStage1,
+} from './family-defaults.js';
+export { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
+export { type ParseConfigOptions } from './parse-options.js';
+export { parseConfigText, parseModelConfig } from './parse-config.js';
+export { validateModelConfig } from './parse-model-json.js';
+export { BLOCK_EXPANSION, branchOutputChannels } from './parse-stage.js';
+export { type HRNetVariant, variantStages, variantWidths } from './stage-table.js';
+export {
+  type ModelPreset,
+  PRESET_IDS,
+  type PresetId,
+  getPreset,
+  isPresetId,
+  listPresets,
+  presetToModelConfig,
+} from './presets.js';
+export { resolveModelConfig } from './resolve-config.js';

@@ -1,0 +1,349 @@
+import { closestMatch } from './closest-match.js';
+import { ConfigError } from './config-error.js';
+import { familyDefaults } from './family-defaults.js';
+import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
+import { type HRNetVariant, variantStages, variantWidths } from './stage-table.js';
+import type { BackboneConfig, HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
+
+/** Every preset id, in listing order. */
+export const PRESET_IDS = [
+  'pose-coco-w32-256x192',
+  'pose-coco-w32-384x288',
+  'pose-coco-w48-256x192',
+  'pose-coco-w48-384x288',
+  'pose-mpii-w32-256x256',
+  'pose-mpii-w48-256x256',
+  'seg-cityscapes-w48',
+  'seg-cityscapes-w18-small-v1',
+  'seg-cityscapes-w18-small-v2',
+  'seg-ade20k-w48',
+  'seg-pascal-ctx-w48',
+  'seg-lip-w48',
+  'cls-w18-small-v1',
+  'cls-w18-small-v2',
+  'cls-w18',
+  'cls-w30',
+  'cls-w32',
+  'cls-w40',
+  'cls-w44',
+  'cls-w48',
+  'cls-w64',
+  'faster-rcnn-w18',
+  'faster-rcnn-w32',
+  'faster-rcnn-w40',
+] as const;
+
+/** A preset id. */
+export type PresetId = (typeof PRESET_IDS)[number];
+
+/**
+ * A published model as plain data (like timm's pretrained cfgs): architecture, preprocessing, the
+ * official config it mirrors and the checkpoint files it expects.
+ */
+export interface ModelPreset {
+  id: PresetId;
+  description: string;
+  family: ModelFamily;
+  backbone: BackboneConfig;
+  head: HeadConfig;
+  input: InputConfig;
+  /** GitHub repository of the official config (owner/name). */
+  officialRepo: string;
+  /** Path of the official config file inside `officialRepo`. */
+  officialConfig: string;
+  /** Official checkpoint file names this preset loads (for messages and lookups). */
+  checkpoints: string[];
+  /** What a user must know to get the official numbers (BN variant of some files, resize rule …). */
+  notes?: string;
+}
+
+type PresetRecord = Omit<ModelPreset, 'id'>;
+
+const POSE_REPO = 'leoxiaobin/deep-high-resolution-net.pytorch';
+const SEG_REPO = 'HRNet/HRNet-Semantic-Segmentation';
+const CLS_REPO = 'HRNet/HRNet-Image-Classification';
+const MMDET_REPO = 'open-mmlab/mmdetection';
+
+function imagenet(imageSize?: [number, number], heatmapSize?: [number, number]): InputConfig {
+  const input: InputConfig = { mean: [...IMAGENET_MEAN], std: [...IMAGENET_STD] };
+  if (imageSize) input.imageSize = imageSize;
+  if (heatmapSize) input.heatmapSize = heatmapSize;
+  return input;
+}
+
+function backbone(
+  variant: HRNetVariant,
+  family: ModelFamily,
+  bn: { alignCorners?: boolean; batchNorm?: BackboneConfig['batchNorm'] } = {},
+): BackboneConfig {
+  const { stage1, stages } = variantStages(variant);
+  const d = familyDefaults(family, bn);
+  return {
+    stage1: d.stage1 ?? stage1,
+    stages,
+    upsample: d.upsample,
+    alignCorners: d.alignCorners,
+    multiScaleOutput: d.multiScaleOutput,
+    batchNorm: d.batchNorm,
+  };
+}
+
+function pose(
+  variant: 'w32' | 'w48',
+  dataset: 'coco' | 'mpii',
+  [w, h]: [number, number],
+): PresetRecord {
+  const joints = dataset === 'coco' ? 17 : 16;
+  return {
+    description: `HRNet-${variant.toUpperCase()} top-down pose, ${dataset.toUpperCase()} ${joints} keypoints, input ${w}×${h} (w×h), heatmaps ${w / 4}×${h / 4}`,
+    family: 'pose',
+    backbone: backbone(variant, 'pose'),
+    head: { type: 'pose', numJoints: joints, finalConvKernel: 1 },
+    input: imagenet([w, h], [w / 4, h / 4]),
+    officialRepo: POSE_REPO,
+    officialConfig: `experiments/${dataset}/hrnet/${variant}_${h}x${w}_adam_lr1e-3.yaml`,
+    checkpoints: [`pose_hrnet_${variant}_${h}x${w}.pth`],
+    notes: `Checkpoint from the pose_${dataset}/ folder of the official model zoo (plain state_dict).`,
+  };
+}
+
+function cls(variant: HRNetVariant, configName: string, checkpoints: string[]): PresetRecord {
+  return {
+    description: `HRNet-${variant.toUpperCase()}-C ImageNet classifier (1000 classes, 224×224)`,
+    family: 'cls',
+    backbone: backbone(variant, 'cls'),
+    head: { type: 'cls', numClasses: 1000 },
+    input: imagenet([224, 224]),
+    officialRepo: CLS_REPO,
+    officialConfig: `experiments/cls_hrnet_${configName}_sgd_lr5e-2_wd1e-4_bs32_x100.yaml`,
+    checkpoints,
+    notes: 'Evaluation transform: resize the short side to 256, center-crop 224 (spec §7.2).',
+  };
+}
+
+/**
+ * mmdet 2.x `faster_rcnn_r50_fpn` heads and test settings as used by the HRNet configs (spec §6.2);
+ * training-only entries (losses, assigners, samplers) are left out.
+ */
+function fasterRcnnDetector(): Record<string, unknown> {
+  const coder = (stds: number[]) => ({ type: 'DeltaXYWHBBoxCoder', target_means: [0, 0, 0, 0], target_stds: stds });
+  return {
+    type: 'FasterRCNN',
+    rpn_head: {
+      type: 'RPNHead',
+      in_channels: 256,
+      feat_channels: 256,
+      anchor_generator: { type: 'AnchorGenerator', scales: [8], ratios: [0.5, 1.0, 2.0], strides: [4, 8, 16, 32, 64] },
+      bbox_coder: coder([1, 1, 1, 1]),
+    },
+    roi_head: {
+      type: 'StandardRoIHead',
+      bbox_roi_extractor: {
+        type: 'SingleRoIExtractor',
+        roi_layer: { type: 'RoIAlign', output_size: 7, sampling_ratio: 0, aligned: true },
+        out_channels: 256,
+        featmap_strides: [4, 8, 16, 32],
+      },
+      bbox_head: {
+        type: 'Shared2FCBBoxHead',
+        in_channels: 256,
+        fc_out_channels: 1024,
+        roi_feat_size: 7,
+        num_classes: 80,
+        bbox_coder: coder([0.1, 0.1, 0.2, 0.2]),
+        reg_class_agnostic: false,
+      },
+    },
+    test_cfg: {
+      rpn: { nms_pre: 1000, max_per_img: 1000, nms: { type: 'nms', iou_threshold: 0.7 }, min_bbox_size: 0 },
+      rcnn: { score_thr: 0.05, nms: { type: 'nms', iou_threshold: 0.5 }, max_per_img: 100 },
+    },
+  };
+}
+
+function fasterRcnn(variant: 'w18' | 'w32' | 'w40', checkpoints: string[]): PresetRecord {
+  return {
+    description: `Faster R-CNN with HRNetV2p-${variant.toUpperCase()} + HRFPN (mmdetection 2.x), COCO 80 classes`,
+    family: 'mmdet',
+    backbone: backbone(variant, 'mmdet'),
+    head: {
+      type: 'mmdet',
+      neck: {
+        inChannels: variantWidths(variant),
+        outChannels: 256,
+        numOuts: 5,
+        poolingType: 'AVG',
+        stride: 1,
+        keyStyle: 'mmdet2',
+        shareConv: false,
+      },
+      detector: fasterRcnnDetector(),
+    },
+    input: imagenet([1333, 800]),
+    officialRepo: MMDET_REPO,
+    officialConfig: `configs/hrnet/faster_rcnn_hrnetv2p_${variant}_1x_coco.py`,
+    checkpoints,
+    notes:
+      'imageSize is the keep-ratio resize target (img_scale 1333×800), then pad to a multiple of 32. ' +
+      'Checkpoints are {meta, state_dict} from download.openmmlab.com/mmdetection/v2.0/hrnet/.',
+  };
+}
+
+const RECORDS: Record<PresetId, PresetRecord> = {
+  'pose-coco-w32-256x192': pose('w32', 'coco', [192, 256]),
+  'pose-coco-w32-384x288': pose('w32', 'coco', [288, 384]),
+  'pose-coco-w48-256x192': pose('w48', 'coco', [192, 256]),
+  'pose-coco-w48-384x288': pose('w48', 'coco', [288, 384]),
+  'pose-mpii-w32-256x256': pose('w32', 'mpii', [256, 256]),
+  'pose-mpii-w48-256x256': pose('w48', 'mpii', [256, 256]),
+
+  'seg-cityscapes-w48': {
+    description: 'HRNetV2-W48 semantic segmentation, Cityscapes 19 classes, whole-image test at 2048×1024',
+    family: 'seg',
+    backbone: backbone('w48', 'seg'),
+    head: { type: 'seg', numClasses: 19, finalConvKernel: 1 },
+    input: imagenet([2048, 1024]),
+    officialRepo: SEG_REPO,
+    officialConfig: 'experiments/cityscapes/seg_hrnet_w48_train_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
+    checkpoints: ['hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth', 'hrnet_cs_8090_torch11.pth'],
+    notes:
+      "align_corners false (pytorch-v1.1 / the OCR branch's seg_hrnet_w48_train yaml). hrnet_cs_8090_torch11.pth is " +
+      "standard BN; a copy of the trainset file produced by the PyTorch 0.4.1 master branch is InPlaceABN — use batchNorm 'inplace-abn' for it (spec §1.9).",
+  },
+  'seg-cityscapes-w18-small-v1': {
+    description: 'HRNetV2-W18-Small-v1 semantic segmentation, Cityscapes 19 classes, 2048×1024',
+    family: 'seg',
+    backbone: backbone('w18-small-v1', 'seg'),
+    head: { type: 'seg', numClasses: 19, finalConvKernel: 1 },
+    input: imagenet([2048, 1024]),
+    officialRepo: SEG_REPO,
+    officialConfig: 'experiments/cityscapes/seg_hrnet_w18_small_v1_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
+    // File name as used in scripts around the repo (README links are OneDrive only).
+    checkpoints: ['hrnet_w18_small_v1_cityscapes_cls19_1024x2048_trainset.pth'],
+    notes: 'Built on the pytorch-v1.1 branch: standard BN, align_corners false.',
+  },
+  'seg-cityscapes-w18-small-v2': {
+    description: 'HRNetV2-W18-Small-v2 semantic segmentation, Cityscapes 19 classes, 2048×1024',
+    family: 'seg',
+    backbone: backbone('w18-small-v2', 'seg'),
+    head: { type: 'seg', numClasses: 19, finalConvKernel: 1 },
+    input: imagenet([2048, 1024]),
+    officialRepo: SEG_REPO,
+    officialConfig: 'experiments/cityscapes/seg_hrnet_w18_small_v2_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
+    // Name inferred from the v1 file's naming (README links are OneDrive only).
+    checkpoints: ['hrnet_w18_small_v2_cityscapes_cls19_1024x2048_trainset.pth'],
+    notes: 'Built on the pytorch-v1.1 branch: standard BN, align_corners false.',
+  },
+  'seg-ade20k-w48': {
+    description: 'HRNetV2-W48 semantic segmentation, ADE20K 150 classes, 520×520 (HRNet-OCR branch release)',
+    family: 'seg',
+    backbone: backbone('w48', 'seg', { alignCorners: true }),
+    head: { type: 'seg', numClasses: 150, finalConvKernel: 1 },
+    input: imagenet([520, 520]),
+    officialRepo: SEG_REPO,
+    officialConfig: 'experiments/ade20k/seg_hrnet_w48_520x520_sgd_lr2e-2_wd1e-4_bs_16_epoch120.yaml',
+    checkpoints: ['hrnet_ade20k_4312_torch04.pth'],
+    notes:
+      'align_corners TRUE: the HRNet-OCR ade20k yaml leaves MODEL.ALIGN_CORNERS at its default (spec §5.2, §9.1). ' +
+      "_torch04 = trained with InPlaceABNSync: load it with batchNorm 'inplace-abn' (|γ|+ε scale, no num_batches_tracked); the preset keeps " +
+      'the standard BN of the current code so its keys equal the official state_dict. Test: resize short side to 520, pad to /8.',
+  },
+  'seg-pascal-ctx-w48': {
+    description: 'HRNetV2-W48 semantic segmentation, PASCAL-Context 59 classes, 520×520',
+    family: 'seg',
+    backbone: backbone('w48', 'seg'),
+    head: { type: 'seg', numClasses: 59, finalConvKernel: 1 },
+    input: imagenet([520, 520]),
+    officialRepo: SEG_REPO,
+    officialConfig: 'experiments/pascal_ctx/seg_hrnet_w48_cls59_520x520_sgd_lr1e-3_wd1e-4_bs_16_epoch200.yaml',
+    checkpoints: ['hrnet_pascal_ctx_5410_torch11.pth', 'hrnet_w48_pascal_context_cls59_480x480.pth'],
+    notes:
+      'align_corners false (set in the yaml). hrnet_pascal_ctx_5410_torch11.pth is standard BN; the master-branch ' +
+      "hrnet_w48_pascal_context_cls59_480x480.pth is InPlaceABN (batchNorm 'inplace-abn') and was tested at 480×480.",
+  },
+  'seg-lip-w48': {
+    description: 'HRNetV2-W48 human parsing, LIP 20 classes, 473×473',
+    family: 'seg',
+    backbone: backbone('w48', 'seg'),
+    head: { type: 'seg', numClasses: 20, finalConvKernel: 1 },
+    input: imagenet([473, 473]),
+    officialRepo: SEG_REPO,
+    officialConfig: 'experiments/lip/seg_hrnet_w48_473x473_sgd_lr7e-3_wd5e-4_bs_40_epoch150.yaml',
+    checkpoints: ['hrnet_lip_5583_torch04.pth', 'hrnet_w48_lip_cls20_473x473.pth'],
+    notes:
+      "align_corners false. Both files were trained with PyTorch 0.4.1 (InPlaceABNSync): load them with batchNorm 'inplace-abn'. " +
+      'Test: resize to 473×473 ignoring aspect; flip test swaps channels 14↔15, 16↔17, 18↔19.',
+  },
+
+  'cls-w18-small-v1': cls('w18-small-v1', 'w18_small_v1', ['hrnet_w18_small_model_v1.pth']),
+  'cls-w18-small-v2': cls('w18-small-v2', 'w18_small_v2', ['hrnet_w18_small_model_v2.pth']),
+  'cls-w18': cls('w18', 'w18', [
+    'hrnetv2_w18_imagenet_pretrained.pth',
+    'HRNet_W18_C_cosinelr_cutmix_300epoch.pth.tar',
+    'hrnetv2_w18-00eb2006.pth',
+  ]),
+  // W30/W44/W64 file names follow the W18 naming of the CLS README (its links are OneDrive only).
+  'cls-w30': cls('w30', 'w30', ['hrnetv2_w30_imagenet_pretrained.pth']),
+  'cls-w32': cls('w32', 'w32', [
+    'hrnetv2_w32_imagenet_pretrained.pth',
+    'hrnetv2_w32-dc9eeb4f.pth',
+    'hrnet_w32-36af842e.pth',
+  ]),
+  'cls-w40': cls('w40', 'w40', ['hrnetv2_w40_imagenet_pretrained.pth', 'hrnetv2_w40-ed0b031c.pth']),
+  'cls-w44': cls('w44', 'w44', ['hrnetv2_w44_imagenet_pretrained.pth']),
+  'cls-w48': cls('w48', 'w48', [
+    'hrnetv2_w48_imagenet_pretrained.pth',
+    'HRNet_W48_C_cosinelr_cutmix_300epoch.pth.tar',
+    'hrnetv2_w48-d2186c55.pth',
+    'hrnet_w48-8ef0771d.pth',
+  ]),
+  'cls-w64': cls('w64', 'w64', ['hrnetv2_w64_imagenet_pretrained.pth']),
+
+  'faster-rcnn-w18': fasterRcnn('w18', [
+    'faster_rcnn_hrnetv2p_w18_1x_coco_20200130-56651a6d.pth',
+    'faster_rcnn_hrnetv2p_w18_2x_coco_20200702_085731-a4ec0611.pth',
+  ]),
+  'faster-rcnn-w32': fasterRcnn('w32', [
+    'faster_rcnn_hrnetv2p_w32_1x_coco_20200130-6e286425.pth',
+    'faster_rcnn_hrnetv2p_w32_2x_coco_20200529_015927-976a9c15.pth',
+  ]),
+  'faster-rcnn-w40': fasterRcnn('w40', [
+    'faster_rcnn_hrnetv2p_w40_1x_coco_20200210-95c1f5ce.pth',
+    'faster_rcnn_hrnetv2p_w40_2x_coco_20200512_161033-0f236ef4.pth',
+  ]),
+};
+
+/** Canonical spelling of a user-typed id: case and `_` vs `-` do not matter. */
+function normaliseId(id: string): string {
+  return id.trim().toLowerCase().replace(/_/g, '-');
+}
+
+/** True when `id` names a preset (ignoring case and `_`/`-`). */
+export function isPresetId(id: string): boolean {
+  return (PRESET_IDS as readonly string[]).includes(normaliseId(id));
+}
+
+/**
+ * The preset record for `id` (a fresh copy: callers may edit it). Unknown ids throw a
+ * {@link ConfigError} naming the closest id and listing all valid ones.
+ */
+export function getPreset(id: string): ModelPreset {
+  const key = normaliseId(String(id));
+  if (!(PRESET_IDS as readonly string[]).includes(key)) {
+    const hint = closestMatch(key, PRESET_IDS);
+    throw new ConfigError(`unknown preset '${id}'; did you mean '${hint}'? Valid presets: ${PRESET_IDS.join(', ')}`);
+  }
+  const presetId = key as PresetId;
+  return { id: presetId, ...structuredClone(RECORDS[presetId]) };
+}
+
+/** All presets, in {@link PRESET_IDS} order (fresh copies). */
+export function listPresets(): ModelPreset[] {
+  return PRESET_IDS.map((id) => getPreset(id));
+}
+
+/** The ModelConfig a preset describes (named after the preset id). */
+export function presetToModelConfig(preset: ModelPreset): ModelConfig {
+  const { id, family, backbone: b, head, input } = structuredClone(preset);
+  return { name: id, family, backbone: b, head, input };
+}

@@ -1,0 +1,2 @@
+export { type Difference, difference } from './compare.js';
+export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
