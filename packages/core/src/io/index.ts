@@ -1,0 +1,1 @@
+export { parseNpy, encodeNpy } from './npy.js';

@@ -1,0 +1,2 @@
+export { readCheckpointFile } from './checkpoint-file.js';
+export { readNpyFile, writeNpyFile } from './npy-file.js';
