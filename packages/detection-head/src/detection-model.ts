@@ -1,6 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { HRNetBackbone, type Intermediates, type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { HRNetBackbone, type Intermediates, type LoadOptions, type LoadReport, type ModelConfig, type StateDict, TaskModel } from '@hrnetjs/core';
 import { HRFPN } from './hrfpn.js';
+
+/** Parts of an mmdet detector checkpoint that the feature model does not hold. */
+const DETECTOR_HEAD_PREFIXES = ['rpn_head.', 'roi_head.', 'bbox_head.', 'mask_head.'];
 
 /**
  * The mmdet detector's feature part: HRNet under `backbone.` and HRFPN under `neck.`, matching
@@ -15,6 +18,19 @@ export class DetectionFeatureModel extends TaskModel {
     if (config.head.type !== 'mmdet') throw new Error(`DetectionFeatureModel needs an mmdet config, got '${config.head.type}'`);
     this.backbone = this.child('backbone', new HRNetBackbone(config.backbone));
     this.neck = config.head.neck ? this.child('neck', new HRFPN(config.head.neck)) : null;
+  }
+
+  /**
+   * Loads a detector checkpoint's backbone and neck. Its `rpn_head.` / `roi_head.` entries belong
+   * to the detector heads, not to this model: they are set aside (listed as `unexpected` in the
+   * report) instead of failing a strict load.
+   */
+  override load(stateDict: StateDict, options: Omit<LoadOptions, 'modelName'> = {}): LoadReport {
+    const heads = [...stateDict.keys()].filter((k) => DETECTOR_HEAD_PREFIXES.some((p) => k.startsWith(p)));
+    const headSet = new Set(heads);
+    const features = new Map([...stateDict].filter(([k]) => !headSet.has(k)));
+    const report = super.load(features, options);
+    return { ...report, unexpected: [...report.unexpected, ...heads] };
   }
 
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {

@@ -40,13 +40,11 @@ export type PresetId = (typeof PRESET_IDS)[number];
  * A published model as plain data (like timm's pretrained cfgs): architecture, preprocessing, the
  * official config it mirrors and the checkpoint files it expects.
  */
-export interface ModelPreset {
+export interface ModelPreset extends ModelConfig {
   id: PresetId;
+  /** Same as `id`: a preset is a ready-to-build ModelConfig. */
+  name: PresetId;
   description: string;
-  family: ModelFamily;
-  backbone: BackboneConfig;
-  head: HeadConfig;
-  input: InputConfig;
   /** GitHub repository of the official config (owner/name). */
   officialRepo: string;
   /** Path of the official config file inside `officialRepo`. */
@@ -57,7 +55,7 @@ export interface ModelPreset {
   notes?: string;
 }
 
-type PresetRecord = Omit<ModelPreset, 'id'>;
+type PresetRecord = Omit<ModelPreset, 'id' | 'name'>;
 
 const POSE_REPO = 'leoxiaobin/deep-high-resolution-net.pytorch';
 const SEG_REPO = 'HRNet/HRNet-Semantic-Segmentation';
@@ -334,7 +332,7 @@ export function getPreset(id: string): ModelPreset {
     throw new ConfigError(`unknown preset '${id}'; did you mean '${hint}'? Valid presets: ${PRESET_IDS.join(', ')}`);
   }
   const presetId = key as PresetId;
-  return { id: presetId, ...structuredClone(RECORDS[presetId]) };
+  return { id: presetId, name: presetId, ...structuredClone(RECORDS[presetId]) };
 }
 
 /** All presets, in {@link PRESET_IDS} order (fresh copies). */

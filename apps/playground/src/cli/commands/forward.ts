@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { type BackendName, fromNCHW, toNCHW } from '@hrnetjs/core';
+import { readCheckpointFile, readNpyFile, useBackend, writeNpyFile } from '@hrnetjs/core/node';
+import { createModel } from '../../models.js';
+import { CliError } from '../cli-error.js';
+import { loadModelConfig } from '../load-config.js';
+import { userPath } from '../paths.js';
+import type { CommandContext } from './command.js';
+
+const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
+
+/** Intermediates are written for batch item 0, as the official forward hooks capture them. */
+const INTERMEDIATE = /^(stem|layer1|stage\d+_out_\d+)$/;
+
+/**
+ * `hrnet forward --config … --weights … --input x.npy --output-dir d [--backend b] [--family f]`:
+ * runs the raw network on an NCHW float32 .npy and writes every named output as NCHW .npy.
+ */
+export async function forwardCommand({ options, stderr }: CommandContext): Promise<void> {
+  const backend = (options.string('backend') ?? 'auto') as BackendName;
+  if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
+  const config = await loadModelConfig(options);
+  const weightFiles = options.strings('weights');
+  if (weightFiles.length === 0) throw new CliError('--weights <file> is required');
+  const input = await readNpyFile(userPath(options.required('input')));
+  const outputDir = userPath(options.required('output-dir'));
+  if (input.shape.length !== 4 || input.shape[1] !== 3) {
+    throw new CliError(`--input must be an NCHW float32 array with 3 channels, got shape [${input.shape.join(', ')}]`);
+  }
+
+  const info = await useBackend(backend);
+  stderr(`backend: ${info.name}${info.skipped.length ? ` (skipped: ${info.skipped.map((s) => `${s.name} ${s.reason}`).join('; ')})` : ''}`);
+
+  const model = createModel(config);
+  // Several files may hold parts of one model (e.g. backbone+neck and detector heads).
+  const merged = new Map();
+  for (const file of weightFiles) {
+    const checkpoint = await readCheckpointFile(userPath(file));
+    for (const [k, v] of checkpoint.stateDict) merged.set(k, v);
+  }
+  model.load(merged);
+
+  const x = fromNCHW(input);
+  const outputs = model.forwardNamed(x, { intermediates: true });
+  await mkdir(outputDir, { recursive: true });
+  try {
+    for (const [name, tensor] of Object.entries(outputs)) {
+      const item = INTERMEDIATE.test(name) ? tf.slice(tensor, 0, 1) : tensor;
+      await writeNpyFile(join(outputDir, `${name}.npy`), await toNCHW(item));
+      if (item !== tensor) item.dispose();
+    }
+  } finally {
+    tf.dispose([x, ...Object.values(outputs)]);
+    model.dispose();
+  }
+  stderr(`wrote ${Object.keys(outputs).length} outputs to ${outputDir}`);
+}

@@ -1,0 +1,90 @@
+import { compareStateDict, countProblems, type DType, getPreset, type LoadReport, PRESET_IDS, type StateDict } from '@hrnetjs/core';
+import { readCheckpointFile } from '@hrnetjs/core/node';
+import { createModel } from '../../models.js';
+import { userPath } from '../paths.js';
+import type { CommandContext } from './command.js';
+
+interface PresetFit {
+  id: string;
+  family: string;
+  report: LoadReport;
+  problems: number;
+}
+
+/**
+ * Every preset's model compared with the checkpoint, best fit first: fewest checkpoint keys the
+ * model has no place for (same family and layout), then fewest mis-shaped, then fewest missing.
+ */
+export function rankPresets(stateDict: StateDict): PresetFit[] {
+  return PRESET_IDS.map((id) => {
+    const config = getPreset(id);
+    const report = compareStateDict(createModel(config), stateDict);
+    return { id, family: config.family, report, problems: countProblems(report) };
+  }).sort(
+    (a, b) =>
+      a.report.unexpected.length - b.report.unexpected.length ||
+      a.report.mismatched.length - b.report.mismatched.length ||
+      a.report.missing.length - b.report.missing.length,
+  );
+}
+
+function describeFit(fit: PresetFit): string {
+  const { missing, unexpected, mismatched, loaded } = fit.report;
+  const parts = [`${loaded.length} keys match`];
+  if (missing.length) parts.push(`${missing.length} missing (e.g. ${missing[0]})`);
+  if (unexpected.length) parts.push(`${unexpected.length} unexpected (e.g. ${unexpected[0]})`);
+  if (mismatched.length) {
+    const m = mismatched[0];
+    parts.push(`${mismatched.length} mis-shaped (e.g. ${m.key} [${m.checkpoint}] vs [${m.model}])`);
+  }
+  return parts.join(', ');
+}
+
+/** `hrnet inspect <file> [--json]`: format, wrapper, prefix, tensors, dtypes, bytes, best-fitting presets. */
+export async function inspectCommand({ positionals, options, stdout }: CommandContext): Promise<void> {
+  const [file] = positionals;
+  const checkpoint = await readCheckpointFile(userPath(file ?? ''));
+  const dtypes: Partial<Record<DType, number>> = {};
+  let bytes = 0;
+  let params = 0;
+  for (const t of checkpoint.stateDict.values()) {
+    dtypes[t.dtype] = (dtypes[t.dtype] ?? 0) + 1;
+    bytes += t.values.byteLength;
+    if (t.shape.length > 0) params += t.values.length;
+  }
+  const ranked = rankPresets(checkpoint.stateDict);
+  const fits = ranked.filter((f) => f.problems === 0);
+  const summary = {
+    file,
+    format: checkpoint.format,
+    wrapper: checkpoint.wrapper,
+    prefix: checkpoint.prefix,
+    tensors: checkpoint.stateDict.size,
+    values: params,
+    dtypes,
+    bytes,
+    ignored: checkpoint.ignored,
+    fits: fits.map((f) => f.id),
+    closest: fits.length ? null : { preset: ranked[0].id, family: ranked[0].family, differences: describeFit(ranked[0]) },
+  };
+  if (options.flag('json')) {
+    stdout(JSON.stringify(summary, null, 2));
+    return;
+  }
+  const lines = [
+    `file:     ${file}`,
+    `format:   ${summary.format}`,
+    `wrapper:  ${summary.wrapper}`,
+    `prefix:   ${summary.prefix ?? '(none)'}`,
+    `tensors:  ${summary.tensors} (${params.toLocaleString('en-US')} values, ${bytes.toLocaleString('en-US')} bytes in memory)`,
+    `dtypes:   ${Object.entries(dtypes).map(([d, n]) => `${d} ×${n}`).join(', ')}`,
+  ];
+  if (checkpoint.ignored.length) lines.push(`ignored:  ${checkpoint.ignored.join(', ')}`);
+  if (fits.length) {
+    lines.push(`fits:     ${fits.map((f) => `${f.id} (${f.family})`).join(', ')}`);
+  } else {
+    lines.push(`fits:     no preset exactly`, `closest:  ${ranked[0].id} (${ranked[0].family}): ${describeFit(ranked[0])}`);
+    for (const f of ranked.slice(1, 3)) lines.push(`          ${f.id} (${f.family}): ${describeFit(f)}`);
+  }
+  stdout(lines.join('\n'));
+}

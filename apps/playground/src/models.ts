@@ -1,0 +1,18 @@
+import { BackboneModel, ClsModel, type ModelConfig, type TaskModel } from '@hrnetjs/core';
+import { DetectionFeatureModel } from '@hrnetjs/detection-head';
+import { PoseModel } from '@hrnetjs/pose-head';
+import { SegModel } from '@hrnetjs/seg-head';
+
+/** The task model for a config: each family's head comes from its own package. */
+export function createModel(config: ModelConfig): TaskModel {
+  switch (config.head.type) {
+    case 'pose':
+      return new PoseModel(config);
+    case 'seg':
+      return new SegModel(config);
+    case 'cls':
+      return new ClsModel(config);
+    case 'mmdet':
+      return config.head.neck ? new DetectionFeatureModel(config) : new BackboneModel(config);
+  }
+}
