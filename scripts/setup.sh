@@ -8,4 +8,9 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION"
   echo "setup: installing pnpm@$PNPM_VERSION from the npm registry"
   npm install --global --no-audit --no-fund "pnpm@$PNPM_VERSION" >/dev/null
 fi
-pnpm install --frozen-lockfile=${CI:+true}${CI:-false} --reporter=append-only
+# CI installs exactly the committed lockfile; locally pnpm may update it.
+if [ -n "${CI:-}" ]; then
+  pnpm install --frozen-lockfile --reporter=append-only
+else
+  pnpm install --reporter=append-only
+fi
