@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { CliError } from './cli-error.js';
 import { type CommandContext, Options } from './commands/command.js';
@@ -18,7 +18,7 @@ commands:
   inspect  <checkpoint> [--json]
            summarise a checkpoint and say which preset it fits`;
 
-const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: Parameters<typeof parseArgs>[0]['options'] }> = {
+const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: ParseArgsConfig['options'] }> = {
   keys: { run: keysCommand, options: { config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } } },
   forward: {
     run: forwardCommand,
