@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PickleWriter } from './__fixtures__/pickle-writer.js';
-import { CheckpointError } from './errors.js';
 import { unpickle } from './pickle-machine.js';
 import { OpaqueObject, PyOrderedDict } from './pickle-values.js';
+import { errorOf } from './__fixtures__/checkpoint-error-of.js';
 
 const run = (w: PickleWriter) => unpickle(w.bytes()).value;
 
-function errorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CheckpointError) return e;
-    throw new Error(`expected a CheckpointError, got ${String(e)}`);
-  }
-  throw new Error('expected a CheckpointError, nothing was thrown');
-}
 
 describe('unpickle: values', () => {
   it('reads ints of every width, floats, strings, None and bools', () => {

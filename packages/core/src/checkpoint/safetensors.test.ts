@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concat, f32Bytes } from './__fixtures__/pickle-writer.js';
-import { CheckpointError } from './errors.js';
 import { readCheckpoint } from './read-checkpoint.js';
 import { readSafetensors } from './safetensors.js';
+import { errorOf } from './__fixtures__/checkpoint-error-of.js';
 
 /** A safetensors file from a header object and a data section. */
 function safetensors(header: unknown, data: Uint8Array, headerText = JSON.stringify(header)): Uint8Array {
@@ -12,15 +12,6 @@ function safetensors(header: unknown, data: Uint8Array, headerText = JSON.string
   return concat(length, json, data);
 }
 
-function errorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CheckpointError) return e;
-    throw new Error(`expected a CheckpointError, got ${String(e)}`);
-  }
-  throw new Error('expected a CheckpointError, nothing was thrown');
-}
 
 const data = f32Bytes([1, 2, 3, 4, 5, 6]);
 

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { concat, f32Bytes, legacyFile, legacyStorage, PickleWriter, stateDictPickle } from './__fixtures__/pickle-writer.js';
-import { CheckpointError } from './errors.js';
 import { readCheckpoint } from './read-checkpoint.js';
+import { errorOf } from './__fixtures__/checkpoint-error-of.js';
 
-function errorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CheckpointError) return e;
-    throw new Error(`expected a CheckpointError, got ${String(e)}`);
-  }
-  throw new Error('expected a CheckpointError, nothing was thrown');
-}
 
 const oneTensor = stateDictPickle([{ name: 'w', key: '140', numel: 3, shape: [3], stride: [1], legacyView: null }]);
 

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { f32Bytes, PickleWriter, stateDictPickle, type TensorSpec } from './__fixtures__/pickle-writer.js';
 import { buildZip, torchZip } from './__fixtures__/zip-writer.js';
-import { CheckpointError } from './errors.js';
 import { readCheckpoint } from './read-checkpoint.js';
+import { errorOf } from './__fixtures__/checkpoint-error-of.js';
 
 const read = (bytes: Uint8Array) => readCheckpoint(bytes);
 const zipOf = (specs: TensorSpec[], storages: Record<string, Uint8Array>, prefix?: string) =>
   torchZip(stateDictPickle(specs), storages, prefix).bytes;
 
-function errorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CheckpointError) return e;
-    throw new Error(`expected a CheckpointError, got ${String(e)}`);
-  }
-  throw new Error('expected a CheckpointError, nothing was thrown');
-}
 
 describe('torch zip format', () => {
   it('finds the archive folder by its data.pkl, whatever it is called', () => {

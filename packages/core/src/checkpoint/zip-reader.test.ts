@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedFixture } from './__fixtures__/fixture-paths.js';
 import { buildZip, type ZipInput } from './__fixtures__/zip-writer.js';
-import { CheckpointError } from './errors.js';
 import { openZip } from './zip-reader.js';
+import { errorOf } from './__fixtures__/checkpoint-error-of.js';
 
 const text = new TextEncoder();
 const entries: ZipInput[] = [
@@ -12,15 +12,6 @@ const entries: ZipInput[] = [
   { name: 'a/empty', data: new Uint8Array(0) },
 ];
 
-function errorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CheckpointError) return e;
-    throw new Error(`expected a CheckpointError, got ${String(e)}`);
-  }
-  throw new Error('expected a CheckpointError, nothing was thrown');
-}
 
 const setU32 = (b: Uint8Array, at: number, v: number) => new DataView(b.buffer).setUint32(at, v, true);
 const setU64 = (b: Uint8Array, at: number, v: bigint) => new DataView(b.buffer).setBigUint64(at, v, true);

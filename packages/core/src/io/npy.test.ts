@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedFixture } from '../checkpoint/__fixtures__/fixture-paths.js';
-import { CheckpointError } from '../checkpoint/errors.js';
 import { numel, type TensorData } from '../tensor/tensor-data.js';
 import { encodeNpy, parseNpy } from './npy.js';
+import { errorOf } from '../checkpoint/__fixtures__/checkpoint-error-of.js';
 
 /** An .npy file with the given header text (padded like NumPy) and data, format 1.0 or 2.0. */
 function npy(header: string, data: Uint8Array, major = 1): Uint8Array {
@@ -19,15 +19,6 @@ function npy(header: string, data: Uint8Array, major = 1): Uint8Array {
   return out;
 }
 
-function errorOf(fn: () => unknown): CheckpointError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof CheckpointError) return e;
-    throw new Error(`expected a CheckpointError, got ${String(e)}`);
-  }
-  throw new Error('expected a CheckpointError, nothing was thrown');
-}
 
 describe('parseNpy', () => {
   const file = readFileSync(sharedFixture('pose/heatmaps.npy'));
