@@ -9,4 +9,6 @@ export default defineConfig({
   target: 'es2022',
   // import.meta.url (used to resolve optional peers) needs a shim in the CommonJS build.
   shims: true,
+  // One copy of shared modules for both entries in CJS too, so instanceof works across them.
+  splitting: true,
 });
