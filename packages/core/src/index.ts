@@ -12,3 +12,4 @@ export * from './io/index.js';
 export * from './model/index.js';
 export * from './nn/index.js';
 export * from './tensor/index.js';
+export * from './train/index.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeSafetensors, legacyLayout, prng, safetensorsLayout, zipLayout, type Layout } from './__fixtures__/corruption-helpers.js';
+import { legacyLayout, prng, safetensorsLayout, zipLayout, type Layout } from './__fixtures__/corruption-helpers.js';
+import { encodeSafetensors } from './safetensors-writer.js';
 import { sharedFixture } from './__fixtures__/fixture-paths.js';
 import { concat, f32Bytes, legacyFile, legacyStorage, PickleWriter, stateDictPickle } from './__fixtures__/pickle-writer.js';
 import { buildZip, torchZip } from './__fixtures__/zip-writer.js';

@@ -2,3 +2,4 @@ export { CheckpointError, isCheckpointError, type CheckpointErrorCode, type Chec
 export { readCheckpoint, type Checkpoint, type ReadCheckpointOptions } from './read-checkpoint.js';
 export { detectFormat } from './detect-format.js';
 export type { CheckpointFormat } from './parsed-checkpoint.js';
+export { encodeSafetensors } from './safetensors-writer.js';

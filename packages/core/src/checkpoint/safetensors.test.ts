@@ -68,3 +68,24 @@ describe('safetensors', () => {
     expect(ckpt.wrapper).toBe('none');
   });
 });
+
+describe('encodeSafetensors', () => {
+  it('round-trips every typed array through readCheckpoint, with metadata and 8-byte aligned data', async () => {
+    const { readCheckpoint } = await import('./read-checkpoint.js');
+    const { encodeSafetensors } = await import('./safetensors-writer.js');
+    const sd = new Map([
+      ['a.weight', { dtype: 'float32' as const, shape: [2, 3], values: Float32Array.from([1, -2, 3.5, 0, 1e-8, 7]) }],
+      ['b.count', { dtype: 'int64' as const, shape: [], values: BigInt64Array.from([42n]) }],
+      ['c.double', { dtype: 'float64' as const, shape: [2], values: Float64Array.from([Math.PI, -1]) }],
+    ]);
+    const bytes = encodeSafetensors(sd, { format: 'pt' });
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + headerLength) % 8).toBe(0);
+    const back = readCheckpoint(bytes);
+    expect(back.format).toBe('safetensors');
+    expect([...back.stateDict.keys()]).toEqual(['a.weight', 'b.count', 'c.double']);
+    expect(Array.from(back.stateDict.get('a.weight')!.values as Float32Array)).toEqual([1, -2, 3.5, 0, Math.fround(1e-8), 7]);
+    expect(back.stateDict.get('b.count')!.values).toEqual(BigInt64Array.from([42n]));
+    expect(Array.from(back.stateDict.get('c.double')!.values as Float64Array)).toEqual([Math.PI, -1]);
+  });
+});

@@ -1,5 +1,6 @@
 export { BackboneModel } from './backbone-model.js';
 export { ClsModel } from './cls-model.js';
+export { exportStateDict } from './export-state-dict.js';
 export { compareStateDict, countProblems, type LoadOptions, loadStateDict } from './load-state-dict.js';
 export { describeLoadProblems, type LoadReport, type ShapeMismatch, StateDictError } from './state-dict-error.js';
 export { type ForwardOptions, TaskModel } from './task-model.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { conv2dTrainable } from '../train/conv2d-trainable.js';
 import { filled, kaimingNormal } from './init.js';
 import { Module } from './module.js';
 
@@ -63,8 +64,12 @@ export class Conv2d extends Module {
     return this.folded;
   }
 
-  /** Runs this conv with `bn` folded in and an optional ReLU; input and output NHWC. */
+  /**
+   * Runs this conv, then `bn` and an optional ReLU; input and output NHWC. Inference uses one fused
+   * conv with the BN folded in; training runs them apart on variables (BN on batch statistics).
+   */
   run(x: tf.Tensor4D, bn: BatchNorm2d | null, relu: boolean): tf.Tensor4D {
+    if (this.isTraining) return this.runTraining(x, bn, relu);
     const { filter, bias } = this.foldedWith(bn);
     const p = this.padding;
     // PyTorch pads explicitly; TF's 'same' differs for stride-2 convs on even inputs.
@@ -78,6 +83,14 @@ export class Conv2d extends Module {
       bias,
       activation: relu ? 'relu' : 'linear',
     });
+  }
+
+  private runTraining(x: tf.Tensor4D, bn: BatchNorm2d | null, relu: boolean): tf.Tensor4D {
+    const filter = tf.transpose(this.variable('weight'), [2, 3, 1, 0]) as tf.Tensor4D; // OIHW → HWIO
+    let y = conv2dTrainable(x, filter, this.stride, this.padding);
+    if (this.options.bias) y = tf.add(y, this.variable('bias'));
+    if (bn) y = bn.forwardTraining(y);
+    return relu ? tf.relu(y) : y;
   }
 
   protected override invalidate(): void {
@@ -95,6 +108,9 @@ export class Conv2d extends Module {
  * `num_batches_tracked`.
  */
 export class BatchNorm2d extends Module {
+  /** Running-stat update rate while training (PyTorch's momentum; the seg code uses 0.01). */
+  momentum = 0.1;
+
   constructor(
     readonly numFeatures: number,
     readonly mode: 'standard' | 'inplace-abn' = 'standard',
@@ -109,6 +125,27 @@ export class BatchNorm2d extends Module {
 
   protected override initialValue(name: string, shape: number[]): Float32Array {
     return filled(shape, name === 'weight' || name === 'running_var' ? 1 : 0);
+  }
+
+  /**
+   * Training forward: normalise with the batch's own mean / biased variance, and move the running
+   * stats towards the batch's (unbiased variance), as PyTorch's BatchNorm2d does in train mode.
+   */
+  forwardTraining(y: tf.Tensor4D): tf.Tensor4D {
+    const { mean, variance } = tf.moments(y, [0, 1, 2]);
+    const count = y.size / this.numFeatures;
+    tf.tidy(() => {
+      const m = this.momentum;
+      const runningMean = this.variable('running_mean');
+      const runningVar = this.variable('running_var');
+      const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
+      runningMean.assign(tf.add(tf.mul(runningMean, 1 - m), tf.mul(mean, m)));
+      runningVar.assign(tf.add(tf.mul(runningVar, 1 - m), tf.mul(unbiased, m)));
+    });
+    const weight = this.variable('weight');
+    const gamma = this.mode === 'inplace-abn' ? tf.add(tf.abs(weight), BN_EPS) : weight;
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPS)));
+    return tf.add(tf.mul(tf.sub(y, mean), scale), this.variable('bias')) as tf.Tensor4D;
   }
 
   /** Per-channel affine of this BN: scale' = scale·a, shift' = shift·a + b (float64 to keep precision). */
@@ -145,6 +182,9 @@ export class Linear extends Module {
 
   /** x [N, in] → [N, out]. */
   run(x: tf.Tensor2D): tf.Tensor2D {
+    if (this.isTraining) {
+      return tf.add(tf.matMul(x, this.variable('weight'), false, true), this.variable('bias'));
+    }
     if (!this.compiled) {
       this.compiled = tf.tidy(() => ({
         weight: tf.keep(tf.tensor2d(this.value('weight'), [this.outFeatures, this.inFeatures])),

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { TensorData } from '../tensor/tensor-data.js';
 
 /**
@@ -34,6 +35,8 @@ export abstract class Module {
   private readonly ownEntries: OwnEntry[] = [];
   private readonly childEntries: Array<[string, Module | null]> = [];
   private readonly loaded = new Map<string, Float32Array>();
+  private readonly variables = new Map<string, tf.Variable>();
+  private trainingMode = false;
 
   /** Declares a tensor this module owns (weight, bias, running_mean …). */
   protected declare(name: string, shape: number[], kind: EntryKind = 'parameter'): void {
@@ -101,8 +104,70 @@ export abstract class Module {
   /** Drops compiled (inference) tensors of this module; called when weights change. */
   protected invalidate(): void {}
 
-  /** Frees every TF.js tensor this subtree holds. */
+  /** True while this module runs in training mode (see {@link setTraining}). */
+  get isTraining(): boolean {
+    return this.trainingMode;
+  }
+
+  /**
+   * Training mode (PyTorch's `model.train()`): forward passes use TF.js variables for the weights
+   * and batch statistics in BatchNorm (updating the running stats). Leaving it writes the trained
+   * values back, so inference (folded BN) and `stateDict()` see them.
+   */
+  setTraining(on: boolean): void {
+    for (const [, m] of this.childEntries) m?.setTraining(on);
+    if (on === this.trainingMode) return;
+    this.trainingMode = on;
+    this.invalidate();
+    if (!on) {
+      this.commitVariables();
+      return;
+    }
+    // Create every variable now, so an optimizer sees the complete list before the first step.
+    for (const e of this.ownEntries) if (e.kind !== 'counter') this.variable(e.name);
+  }
+
+  /** Current values of an own entry: the live variable while training, else the stored values. */
+  currentValue(name: string): Float32Array {
+    const v = this.variables.get(name);
+    return v ? Float32Array.from(v.dataSync() as Float32Array) : this.value(name);
+  }
+
+  /**
+   * The variable holding an own entry while training, created from its current value. Parameters
+   * are trainable; buffers (running stats) are not.
+   */
+  protected variable(name: string): tf.Variable {
+    let v = this.variables.get(name);
+    if (!v) {
+      const entry = this.ownEntries.find((e) => e.name === name);
+      if (!entry) throw new Error(`${this.constructor.name} has no entry '${name}'`);
+      const initial = tf.tensor(this.value(name), entry.shape);
+      v = tf.variable(initial, entry.kind === 'parameter');
+      initial.dispose(); // the variable holds its own reference to the data
+      this.variables.set(name, v);
+    }
+    return v;
+  }
+
+  /** Trainable variables of this subtree (those a training forward has used so far). */
+  trainableVariables(): tf.Variable[] {
+    const own = [...this.variables.values()].filter((v) => v.trainable);
+    return own.concat(...this.childEntries.map(([, m]) => m?.trainableVariables() ?? []));
+  }
+
+  /** Copies variable values back into the entries and frees the variables. */
+  private commitVariables(): void {
+    for (const [name, v] of this.variables) {
+      this.loaded.set(name, Float32Array.from(v.dataSync() as Float32Array));
+      v.dispose();
+    }
+    this.variables.clear();
+  }
+
+  /** Frees every TF.js tensor this subtree holds (trained values are kept). */
   dispose(): void {
+    this.commitVariables();
     this.invalidate();
     for (const [, m] of this.childEntries) m?.dispose();
   }

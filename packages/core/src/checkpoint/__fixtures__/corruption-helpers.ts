@@ -1,12 +1,10 @@
 // Test-only helpers for the corruption suite: structure boundaries of each format, a seeded PRNG,
 // and a safetensors encoder for a state dict.
-import type { StateDict } from '../../tensor/tensor-data.js';
-import { ELEMENT_SIZE, SAFETENSORS_DTYPE } from '../dtypes.js';
+import { ELEMENT_SIZE } from '../dtypes.js';
 import { unpickle } from '../pickle-machine.js';
 import { StorageRef } from '../pickle-values.js';
 import { parseStoragePid } from '../storage-pid.js';
 import { openZip } from '../zip-reader.js';
-import { concat } from './pickle-writer.js';
 
 /** mulberry32: a tiny seeded PRNG, so failures reproduce. Returns floats in [0, 1). */
 export function prng(seed: number): () => number {
@@ -71,22 +69,4 @@ export function safetensorsLayout(bytes: Uint8Array): Layout {
     .filter((v) => v.data_offsets)
     .map((v) => 8 + length + v.data_offsets![0]);
   return { boundaries: [8, 8 + length, ...starts], structure: [[0, 8 + length]] };
-}
-
-/** Encodes a state dict as safetensors (data in state-dict order). */
-export function encodeSafetensors(stateDict: StateDict): Uint8Array {
-  const header: Record<string, unknown> = {};
-  const chunks: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, t] of stateDict) {
-    const tag = Object.keys(SAFETENSORS_DTYPE).find((k) => SAFETENSORS_DTYPE[k] === t.dtype)!;
-    const data = new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength);
-    header[name] = { dtype: tag, shape: t.shape, data_offsets: [offset, offset + data.length] };
-    chunks.push(data);
-    offset += data.length;
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const length = new Uint8Array(8);
-  new DataView(length.buffer).setBigUint64(0, BigInt(json.length), true);
-  return concat(length, json, ...chunks);
 }

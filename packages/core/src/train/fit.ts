@@ -1,0 +1,59 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from './optimizers.js';
+import { trainStep } from './train-step.js';
+
+/** Progress of a {@link fit} run, reported after every step. */
+export interface FitProgress {
+  epoch: number;
+  step: number;
+  stepsInEpoch: number;
+  loss: number;
+  learningRate: number;
+}
+
+export interface FitOptions<Batch> {
+  model: Module;
+  optimizer: Optimizer;
+  epochs: number;
+  /** First epoch to run (resume from a checkpoint saved after epoch `startEpoch − 1`). */
+  startEpoch?: number;
+  /** The batches of one epoch (called once per epoch, so data can be reshuffled / re-augmented). */
+  batches: (epoch: number) => Iterable<Batch>;
+  /** Loss of one batch (runs inside the gradient tape; tensors are freed for you). */
+  loss: (batch: Batch) => tf.Scalar;
+  /** Learning rate of an epoch / step (schedules); default: the optimizer's own. */
+  learningRate?: (epoch: number, step: number) => number;
+  onProgress?: (progress: FitProgress) => void;
+  /** Called after each epoch, e.g. to save a checkpoint. */
+  onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
+}
+
+/**
+ * The epoch loop of the official train scripts: schedule → steps → progress → epoch hook. The
+ * model is in training mode during the run and back in inference mode afterwards. Returns the
+ * mean loss of every epoch.
+ */
+export async function fit<Batch>(options: FitOptions<Batch>): Promise<number[]> {
+  const { model, optimizer, epochs, startEpoch = 0 } = options;
+  const history: number[] = [];
+  model.setTraining(true);
+  try {
+    for (let epoch = startEpoch; epoch < epochs; epoch++) {
+      const batches = [...options.batches(epoch)];
+      let total = 0;
+      batches.forEach((batch, step) => {
+        if (options.learningRate) optimizer.learningRate = options.learningRate(epoch, step);
+        const loss = trainStep(model, optimizer, () => options.loss(batch));
+        total += loss;
+        options.onProgress?.({ epoch, step, stepsInEpoch: batches.length, loss, learningRate: optimizer.learningRate });
+      });
+      const mean = total / Math.max(batches.length, 1);
+      history.push(mean);
+      await options.onEpochEnd?.(epoch, mean);
+    }
+  } finally {
+    model.setTraining(false);
+  }
+  return history;
+}
