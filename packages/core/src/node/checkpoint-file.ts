@@ -1,5 +1,7 @@
 import { readCheckpoint, type Checkpoint, type ReadCheckpointOptions } from '../checkpoint/read-checkpoint.js';
-import { readBytes } from './read-file.js';
+import { encodeSafetensors } from '../checkpoint/safetensors-writer.js';
+import type { StateDict } from '../tensor/tensor-data.js';
+import { readBytes, writeBytes } from './read-file.js';
 
 /**
  * Reads a `.pth` / `.pt` / `.safetensors` file from disk with {@link readCheckpoint}.
@@ -7,4 +9,12 @@ import { readBytes } from './read-file.js';
  */
 export async function readCheckpointFile(path: string, options?: ReadCheckpointOptions): Promise<Checkpoint> {
   return readCheckpoint(await readBytes(path, 'checkpoint file'), options);
+}
+
+/**
+ * Saves a state dict (e.g. `exportStateDict(model)` after training) as a safetensors file, which
+ * {@link readCheckpointFile} and PyTorch's `safetensors` both load.
+ */
+export async function writeCheckpointFile(path: string, stateDict: StateDict, metadata?: Record<string, string>): Promise<void> {
+  await writeBytes(path, encodeSafetensors(stateDict, metadata), 'checkpoint file');
 }

@@ -1,3 +1,3 @@
-export { readCheckpointFile } from './checkpoint-file.js';
+export { readCheckpointFile, writeCheckpointFile } from './checkpoint-file.js';
 export { readNpyFile, writeNpyFile } from './npy-file.js';
 export { readImageFile, writePngFile } from './image-file.js';
