@@ -1,0 +1,82 @@
+/**
+ * `pnpm demo`: HRNet.js's core promise on files shipped in the repository — checkpoints written by
+ * the OFFICIAL PyTorch code (tools/oracle/cases) load unchanged through our reader and reproduce
+ * PyTorch's outputs. Prints a table and writes ./demo-output/parity.json.
+ * (Trained demo weights and the image pipelines' overlays come with the playground issue.)
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-core';
+import { fromNCHW, parseModelConfig, readCheckpoint, toNCHW } from '@hrnetjs/core';
+import { readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { createModel } from './models.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const CASES = join(ROOT, 'tools/oracle/cases');
+const OUT = join(process.env.INIT_CWD ?? process.cwd(), 'demo-output');
+
+interface Manifest {
+  checkpoint: string;
+  config: string;
+  input: { file: string };
+  outputs: Array<{ name: string }>;
+}
+
+/** Largest |ours − official| relative to the official tensor's std. */
+function relToStd(ours: Float32Array, official: Float32Array): number {
+  let max = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < official.length; i++) {
+    max = Math.max(max, Math.abs(ours[i] - official[i]));
+    sum += official[i];
+    sumSq += official[i] ** 2;
+  }
+  const mean = sum / official.length;
+  return max / Math.sqrt(sumSq / official.length - mean * mean);
+}
+
+async function main(): Promise<void> {
+  tf.enableProdMode();
+  const backend = await useBackend('auto');
+  console.log(`HRNet.js demo — backend ${backend.name}`);
+  console.log('official PyTorch checkpoints → our reader → our network, compared with PyTorch\'s own outputs\n');
+  console.log('case                 family  params     forward ms  outputs  worst |Δ|/std');
+  const results = [];
+  for (const name of (await readdir(CASES)).sort()) {
+    const dir = join(CASES, name);
+    const manifest: Manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    let bytes: Uint8Array = await readFile(join(dir, manifest.checkpoint));
+    if (manifest.checkpoint.endsWith('.gz')) bytes = gunzipSync(bytes);
+    const config = parseModelConfig(await readFile(join(dir, manifest.config), 'utf8'), { name });
+    const model = createModel(config);
+    const checkpoint = readCheckpoint(bytes);
+    model.load(checkpoint.stateDict);
+    const x = fromNCHW(await readNpyFile(join(dir, manifest.input.file)));
+    const start = performance.now();
+    const outputs = model.forwardNamed(x, { intermediates: true });
+    await Promise.all(Object.values(outputs).map((t) => t.data()));
+    const ms = performance.now() - start;
+    let worst = 0;
+    for (const { name: output } of manifest.outputs) {
+      const official = await readNpyFile(join(dir, `${output}.npy`));
+      const ours = await toNCHW(outputs[output]);
+      worst = Math.max(worst, relToStd(ours.values as Float32Array, official.values as Float32Array));
+    }
+    const params = [...checkpoint.stateDict.values()].reduce((n, t) => n + (t.shape.length ? t.values.length : 0), 0);
+    results.push({ case: name, family: config.family, params, forwardMs: ms, outputs: manifest.outputs.length, worstRelToStd: worst });
+    console.log(
+      `${name.padEnd(20)} ${config.family.padEnd(7)} ${String(params).padStart(9)} ${ms.toFixed(1).padStart(12)} ${String(manifest.outputs.length).padStart(8)}  ${worst.toExponential(2)}`,
+    );
+    tf.dispose([x, ...Object.values(outputs)]);
+    model.dispose();
+  }
+  await mkdir(OUT, { recursive: true });
+  await writeFile(join(OUT, 'parity.json'), `${JSON.stringify({ backend: backend.name, results }, null, 2)}\n`);
+  const ok = results.every((r) => r.worstRelToStd < 1e-4);
+  console.log(`\n${ok ? 'all outputs within 1e-4 of the official std' : 'SOME OUTPUTS DIFFER'} — wrote ${join(OUT, 'parity.json')}`);
+  if (!ok) process.exitCode = 1;
+}
+
+void main();
