@@ -1,4 +1,14 @@
-import { compareStateDict, countProblems, type DType, getPreset, type LoadReport, PRESET_IDS, type StateDict } from '@hrnetjs/core';
+import {
+  compareStateDict,
+  countProblems,
+  type DType,
+  getPreset,
+  inferModelConfig,
+  type LoadReport,
+  type ModelConfig,
+  PRESET_IDS,
+  type StateDict,
+} from '@hrnetjs/core';
 import { readCheckpointFile } from '@hrnetjs/core/node';
 import { createModel } from '../../models.js';
 import { userPath } from '../paths.js';
@@ -40,6 +50,27 @@ function describeFit(fit: PresetFit): string {
   return parts.join(', ');
 }
 
+/** One line describing an architecture: family, stage layout, widths, head. */
+function describeArchitecture(config: ModelConfig): string {
+  const { stage1, stages } = config.backbone;
+  const head = config.head;
+  const headText =
+    head.type === 'pose' ? `${head.numJoints} joints` : head.type === 'seg' || head.type === 'cls' ? `${head.numClasses} classes` : head.neck ? `HRFPN ${head.neck.outChannels} ch` : 'no neck';
+  return (
+    `${config.family}: layer1 ${stage1.numBlocks[0]}×${stage1.block} ${stage1.numChannels[0]}, widths [${stages.at(-1)?.numChannels.join(', ')}], ` +
+    `modules [${stages.map((s) => s.numModules).join(', ')}], blocks [${stages.map((s) => s.numBlocks[0]).join(', ')}], ${headText}` +
+    (config.backbone.batchNorm === 'inplace-abn' ? ', InPlaceABN (no BN counters)' : '')
+  );
+}
+
+function tryInfer(stateDict: StateDict): ModelConfig | null {
+  try {
+    return inferModelConfig(stateDict);
+  } catch {
+    return null;
+  }
+}
+
 /** `hrnet inspect <file> [--json]`: format, wrapper, prefix, tensors, dtypes, bytes, best-fitting presets. */
 export async function inspectCommand({ positionals, options, stdout }: CommandContext): Promise<void> {
   const [file] = positionals;
@@ -53,6 +84,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     if (t.shape.length > 0) params += t.values.length;
   }
   const ranked = rankPresets(checkpoint.stateDict);
+  const inferred = tryInfer(checkpoint.stateDict);
   const fits = ranked.filter((f) => f.problems === 0);
   const summary = {
     file,
@@ -65,6 +97,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     bytes,
     ignored: checkpoint.ignored,
     fits: fits.map((f) => f.id),
+    architecture: inferred ? { family: inferred.family, summary: describeArchitecture(inferred), backbone: inferred.backbone, head: inferred.head } : null,
     closest: fits.length ? null : { preset: ranked[0].id, family: ranked[0].family, differences: describeFit(ranked[0]) },
   };
   if (options.flag('json')) {
@@ -80,6 +113,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     `dtypes:   ${Object.entries(dtypes).map(([d, n]) => `${d} ×${n}`).join(', ')}`,
   ];
   if (checkpoint.ignored.length) lines.push(`ignored:  ${checkpoint.ignored.join(', ')}`);
+  lines.push(`network:  ${inferred ? describeArchitecture(inferred) : 'not an HRNet state dict'}`);
   if (fits.length) {
     lines.push(`fits:     ${fits.map((f) => `${f.id} (${f.family})`).join(', ')}`);
   } else {
