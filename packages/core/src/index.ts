@@ -6,6 +6,7 @@
 export * from './backbone/index.js';
 export * from './backend/index.js';
 export * from './config/index.js';
+export * from './eval/index.js';
 export * from './image/index.js';
 export * from './checkpoint/index.js';
 export * from './io/index.js';

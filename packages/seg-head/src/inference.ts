@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core';
+import type { SegModel } from './seg-model.js';
+
+/** Options of {@link inference}. */
+export interface InferenceOptions {
+  flip: boolean;
+  alignCorners: boolean;
+  /** Classes swapped in the flipped prediction (LIP left/right parts). */
+  flipPairs?: ReadonlyArray<readonly [number, number]>;
+}
+
+function swapPermutation(numClasses: number, pairs: ReadonlyArray<readonly [number, number]>): number[] {
+  const perm = Array.from({ length: numClasses }, (_, i) => i);
+  for (const [a, b] of pairs) [perm[a], perm[b]] = [b, a];
+  return perm;
+}
+
+/**
+ * `BaseDataset.inference` (LIP's when flipPairs are given): logits upsampled bilinearly to the
+ * input's H×W; with flip, the logits of the W-mirrored input are upsampled, mirrored back (and
+ * class pairs swapped) and averaged with them; returns exp of the result (not softmax).
+ * x: normalised NHWC [1, h, w, 3] → [1, h, w, classes]. The caller owns the result.
+ */
+export function inference(model: SegModel, x: tf.Tensor4D, options: InferenceOptions): tf.Tensor4D {
+  const [, height, width] = x.shape;
+  return tf.tidy(() => {
+    let pred = resizeBilinearLikeTorch(model.predict(x), height, width, options.alignCorners);
+    if (options.flip) {
+      let flipped = resizeBilinearLikeTorch(model.predict(tf.reverse(x, 2)), height, width, options.alignCorners);
+      if (options.flipPairs?.length) {
+        flipped = tf.gather(flipped, swapPermutation(flipped.shape[3], options.flipPairs), 3);
+      }
+      pred = tf.mul(tf.add(pred, tf.reverse(flipped, 2)), 0.5);
+    }
+    return tf.exp(pred);
+  });
+}
