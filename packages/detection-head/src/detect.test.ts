@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeImage, parseModelConfig } from '@hrnetjs/core';
+import { readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { fixturePath } from '@hrnetjs/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { matchedFraction } from './__fixtures__/match-boxes.js';
+import { FasterRCNN } from './faster-rcnn.js';
+
+let model: FasterRCNN;
+let image: Awaited<ReturnType<typeof decodeImage>>;
+
+beforeAll(async () => {
+  await useBackend('wasm');
+  const config = parseModelConfig(readFileSync(fixturePath('det', 'faster_rcnn_tiny_full_config.json'), 'utf8'));
+  model = new FasterRCNN(config);
+  model.load(
+    new Map([
+      ...(await readCheckpointFile(fixturePath('det', 'det_tiny.pth'))).stateDict,
+      ...(await readCheckpointFile(fixturePath('det', 'faster_rcnn_tiny_heads.pth'))).stateDict,
+    ]),
+  );
+  image = await decodeImage(readFileSync(fixturePath('det_pipeline', 'image.png')));
+});
+
+describe('FasterRCNN.detect on det_pipeline/image.png (mmdet 2.x pipeline + tiny detector, wasm)', () => {
+  it('returns the reference detections in original-image pixels, matched as a set, score-descending', async () => {
+    const detections = await model.detect(image);
+    const bboxes = (await readNpyFile(fixturePath('det_pipeline', 'det_bboxes.npy'))).values as Float32Array;
+    const labels = (await readNpyFile(fixturePath('det_pipeline', 'det_labels.npy'))).values as Int32Array;
+    expect(detections).toHaveLength(100);
+    const flat = Float32Array.from(detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]));
+    const m = matchedFraction(bboxes, flat, { referenceLabels: labels, actualLabels: Int32Array.from(detections, (d) => d.labelId) });
+    console.log(`det_pipeline detections matched ${m.matched}/${m.total}`);
+    expect(m.fraction).toBeGreaterThanOrEqual(0.98);
+    for (let i = 1; i < detections.length; i++) expect(detections[i].score).toBeLessThanOrEqual(detections[i - 1].score);
+    expect(detections[0].label).toBe(model.classNames[detections[0].labelId]);
+    // The README's classes [24, 47, 64] are COCO's backpack, apple and mouse (mmdet CLASSES order).
+    expect(new Set(detections.map((d) => d.label))).toEqual(new Set(['backpack', 'apple', 'mouse']));
+  });
+
+  it('honours scoreThreshold, classes and maxDetections exactly like a filter of the full result', async () => {
+    const all = await model.detect(image);
+    const few = await model.detect(image, { scoreThreshold: 0.8, classes: ['apple', 64], maxDetections: 5 });
+    const expected = all.filter((d) => d.score > 0.8 && (d.label === 'apple' || d.labelId === 64)).slice(0, 5);
+    expect(few).toEqual(expected);
+    expect(few.length).toBeGreaterThan(0);
+    await expect(model.detect(image, { classes: ['unicorn'] })).rejects.toThrow(/unknown class "unicorn"/);
+    await expect(model.detect(image, { maxDetections: 0 })).rejects.toThrow(/maxDetections must be a positive integer/);
+  });
+
+  it('keeps tf.memory().numTensors constant over 20 detect() calls', async () => {
+    await model.detect(image);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      await model.detect(image, { maxDetections: 10 });
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});
+
+describe('FasterRCNN.simpleTest proposals on the det_pipeline input', () => {
+  it('match mmdet proposals (network-input coordinates) as a set', async () => {
+    const { preprocessForDetection } = await import('./preprocess.js');
+    const input = preprocessForDetection(image);
+    const x = tf.tensor4d(input.data, input.shape);
+    const result = await model.simpleTest(x, input.meta);
+    x.dispose();
+    const proposals = (await readNpyFile(fixturePath('det_pipeline', 'proposals.npy'))).values as Float32Array;
+    const m = matchedFraction(proposals, result.proposals);
+    console.log(`det_pipeline proposals matched ${m.matched}/${m.total}`);
+    expect(m.fraction).toBeGreaterThanOrEqual(0.99);
+  });
+});

@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { fromPixelData, type PixelData, type RgbImage } from '@hrnetjs/core';
+import { COCO_CLASSES } from './coco-classes.js';
+import type { FasterRCNN, SimpleTestOptions } from './faster-rcnn.js';
+import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE, preprocessForDetection } from './preprocess.js';
+
+/** One detected object, in original-image pixels (the Transformers.js object-detection shape + id). */
+export interface Detection {
+  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+  /** Class name (COCO names for 80-class models). */
+  label: string;
+  /** 0-based class index (mmdet label). */
+  labelId: number;
+  score: number;
+}
+
+/** Options of {@link detect}. */
+export interface DetectOptions {
+  /** Keep detections with score > this (replaces `test_cfg.rcnn.score_thr`, 0.05 by default). */
+  scoreThreshold?: number;
+  /** Only these classes (names or 0-based ids); applied before NMS and the maxDetections cut. */
+  classes?: ReadonlyArray<string | number>;
+  /** At most this many detections (replaces `test_cfg.rcnn.max_per_img`, 100 by default). */
+  maxDetections?: number;
+  /** Overrides of the test pipeline (resize scale, normalisation, padding). */
+  pipeline?: Partial<DetectionPipelineConfig>;
+  /** Overrides of the remaining test settings (RPN nms_pre, IoU thresholds, …). */
+  testCfg?: SimpleTestOptions['testCfg'];
+}
+
+/** Class names of a detector: COCO's for 80 classes, else `class_{i}`. */
+export function detectorClassNames(numClasses: number): readonly string[] {
+  return numClasses === COCO_CLASSES.length ? COCO_CLASSES : Array.from({ length: numClasses }, (_, i) => `class_${i}`);
+}
+
+function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly string[]): Set<number> {
+  return new Set(
+    classes.map((c) => {
+      const id = typeof c === 'number' ? c : names.indexOf(c);
+      if (!Number.isInteger(id) || id < 0 || id >= names.length) {
+        throw new Error(`unknown class ${JSON.stringify(c)}: use a 0-based id < ${names.length} or one of ${names.slice(0, 5).join(', ')}, …`);
+      }
+      return id;
+    }),
+  );
+}
+
+/**
+ * Image in, boxes out, as mmdet 2.x `inference_detector` with the model's test pipeline: resize,
+ * normalise, pad, run, rescale to the original image. Sorted by descending score. Every tensor it
+ * creates is disposed.
+ */
+export async function detect(model: FasterRCNN, image: RgbImage | PixelData, options: DetectOptions = {}): Promise<Detection[]> {
+  const rgb = image.data.length === image.width * image.height * 3 && image.data instanceof Uint8Array ? (image as RgbImage) : fromPixelData(image);
+  const names = detectorClassNames(model.detector.bboxHead.numClasses);
+  const allowedLabels = options.classes ? resolveClasses(options.classes, names) : undefined;
+  if (options.maxDetections !== undefined && !(Number.isInteger(options.maxDetections) && options.maxDetections > 0)) {
+    throw new Error(`maxDetections must be a positive integer, got ${options.maxDetections}`);
+  }
+  const input = preprocessForDetection(rgb, { ...MMDET_TEST_PIPELINE, ...options.pipeline });
+  const rcnn = { ...options.testCfg?.rcnn };
+  if (options.scoreThreshold !== undefined) rcnn.scoreThr = options.scoreThreshold;
+  if (options.maxDetections !== undefined) rcnn.maxPerImg = options.maxDetections;
+  const x = tf.tensor4d(input.data, input.shape);
+  try {
+    const result = await model.simpleTest(x, input.meta, { testCfg: { rpn: options.testCfg?.rpn, rcnn }, rescale: true, allowedLabels });
+    return Array.from(result.scores, (score, i) => ({
+      box: { xmin: result.bboxes[4 * i], ymin: result.bboxes[4 * i + 1], xmax: result.bboxes[4 * i + 2], ymax: result.bboxes[4 * i + 3] },
+      label: names[result.labels[i]],
+      labelId: result.labels[i],
+      score,
+    }));
+  } finally {
+    x.dispose();
+  }
+}

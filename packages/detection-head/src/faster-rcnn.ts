@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type ModelConfig, type PixelData, type RgbImage, TaskModel } from '@hrnetjs/core';
+import { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
+import { DetectionFeatureModel } from './detection-model.js';
+import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
+import type { Detections } from './multiclass-nms.js';
+import type { FeatureMap } from './roi-align.js';
+import { StandardRoIHead } from './roi-head.js';
+import { RPNHead } from './rpn-head.js';
+
+/** Options of {@link FasterRCNN.simpleTest}. */
+export interface SimpleTestOptions {
+  /** Overrides of `test_cfg` (merged per stage). */
+  testCfg?: { rpn?: Partial<FasterRcnnTestConfig['rpn']>; rcnn?: Partial<FasterRcnnTestConfig['rcnn']> };
+  /** Map boxes back to the original image (default: the config's `rescale`, true). */
+  rescale?: boolean;
+  /** Only these 0-based labels are candidates (filtered before NMS and the max_per_img cut). */
+  allowedLabels?: ReadonlySet<number>;
+}
+
+/** Host results of one image: proposals flat [N × 5] in input coordinates, and final detections. */
+export interface SimpleTestResult extends Detections {
+  proposals: Float32Array;
+}
+
+/**
+ * mmdet 2.x two-stage `FasterRCNN` on an HRNet + HRFPN feature model: keys `backbone.*`, `neck.*`
+ * (the {@link DetectionFeatureModel}, mounted at the top level), `rpn_head.*`, `roi_head.*`.
+ * `forwardNamed` gives the features; {@link simpleTest} runs mmdet's test path on one image.
+ */
+export class FasterRCNN extends TaskModel {
+  readonly features: DetectionFeatureModel;
+  readonly rpnHead: RPNHead;
+  readonly roiHead: StandardRoIHead;
+  readonly detector: FasterRcnnConfig;
+  /** `test_cfg`; replace or edit it to change the test settings of every later call. */
+  testCfg: FasterRcnnTestConfig;
+
+  constructor(config: ModelConfig) {
+    super(config);
+    if (config.head.type !== 'mmdet' || !isFasterRcnnDetector(config.head.detector)) {
+      throw new Error(`FasterRCNN needs an mmdet model config with rpn_head and roi_head (config '${config.name}' has none)`);
+    }
+    if (!config.head.neck) throw new Error(`FasterRCNN needs a neck (HRFPN); config '${config.name}' has none`);
+    this.detector = parseFasterRcnnConfig(config.head.detector);
+    this.testCfg = structuredClone(this.detector.testCfg);
+    const levels = config.head.neck.numOuts;
+    const anchorLevels = this.detector.rpnHead.anchorGenerator.strides.length;
+    if (levels !== anchorLevels) throw new Error(`FasterRCNN: the neck gives ${levels} levels but rpn_head has ${anchorLevels} anchor strides`);
+    if (this.detector.rpnHead.inChannels !== config.head.neck.outChannels) {
+      throw new Error(`FasterRCNN: rpn_head.in_channels ${this.detector.rpnHead.inChannels} ≠ neck.out_channels ${config.head.neck.outChannels}`);
+    }
+    this.features = this.child('', new DetectionFeatureModel(config));
+    this.rpnHead = this.child('rpn_head', new RPNHead(this.detector.rpnHead));
+    this.roiHead = this.child('roi_head', new StandardRoIHead(this.detector.roiExtractor, this.detector.bboxHead));
+  }
+
+  protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
+    return this.features.forwardNamed(x, { intermediates });
+  }
+
+  /** The neck levels (NHWC) of a batch; the caller disposes them. */
+  neckLevels(x: tf.Tensor4D): tf.Tensor4D[] {
+    return tf.tidy(() => {
+      const outputs = this.features.forwardNamed(x);
+      const levels = Object.keys(outputs)
+        .filter((k) => k.startsWith('neck_out_'))
+        .sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)))
+        .map((k) => outputs[k] as tf.Tensor4D);
+      for (const t of Object.values(outputs)) if (!levels.includes(t as tf.Tensor4D)) t.dispose();
+      return levels;
+    });
+  }
+
+  /**
+   * mmdet `TwoStageDetector.simple_test` for ONE image (NHWC [1, H, W, 3], normalised and padded):
+   * features → RPN proposals → RoI head → detections (in original-image coordinates when
+   * rescaling). `meta` defaults to the config's `img_metas[0]`, else to the unpadded input itself.
+   * Every tensor it creates is disposed before it resolves.
+   */
+  async simpleTest(x: tf.Tensor4D, meta?: ImageMeta, options: SimpleTestOptions = {}): Promise<SimpleTestResult> {
+    if (x.rank !== 4 || x.shape[0] !== 1 || x.shape[3] !== 3) {
+      throw new Error(`FasterRCNN.simpleTest takes one image as NHWC [1, H, W, 3]; got [${x.shape.join(', ')}]`);
+    }
+    const imgMeta = meta ?? this.detector.imgMeta ?? { imgShape: [x.shape[1], x.shape[2]], scaleFactor: [1, 1, 1, 1] };
+    const cfg = {
+      rpn: { ...this.testCfg.rpn, ...options.testCfg?.rpn },
+      rcnn: { ...this.testCfg.rcnn, ...options.testCfg?.rcnn },
+    };
+    const levels = this.neckLevels(x);
+    let features: FeatureMap[];
+    let rpnOut;
+    try {
+      rpnOut = await this.rpnHead.forwardToHost(levels);
+      const used = levels.slice(0, this.detector.roiExtractor.featmapStrides.length);
+      features = await Promise.all(
+        used.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
+      );
+    } finally {
+      tf.dispose(levels);
+    }
+    const proposals = this.rpnHead.getProposals(rpnOut, imgMeta.imgShape, cfg.rpn);
+    const dets = await this.roiHead.simpleTestBboxes(features, proposals, imgMeta, cfg.rcnn, {
+      rescale: options.rescale ?? this.detector.rescale,
+      allowedLabels: options.allowedLabels,
+    });
+    return { proposals, ...dets };
+  }
+
+  /** Class names by label id (COCO's for 80 classes). */
+  get classNames(): readonly string[] {
+    return detectorClassNames(this.detector.bboxHead.numClasses);
+  }
+
+  /** Image in, boxes out (original-image pixels, score-descending); see {@link detect}. */
+  detect(image: RgbImage | PixelData, options: DetectOptions = {}): Promise<Detection[]> {
+    return detect(this, image, options);
+  }
+}

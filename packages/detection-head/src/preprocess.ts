@@ -1,0 +1,87 @@
+import { ImageInputError, type RgbImage, resizeBilinearUint8 } from '@hrnetjs/core';
+import type { ImageMeta } from './faster-rcnn-config.js';
+
+const f32 = Math.fround;
+
+/** mmdet's test pipeline for one scale: Resize → Normalize → Pad (no flip). */
+export interface DetectionPipelineConfig {
+  /** `img_scale` (long edge, short edge) for keep-ratio resizing, or (width, height) without. */
+  imgScale: [number, number];
+  keepRatio: boolean;
+  /** RGB mean / std in 0..255 pixel units (`img_norm_cfg`, to_rgb true). */
+  mean: [number, number, number];
+  std: [number, number, number];
+  /** Pad bottom/right with zeros to a multiple of this (`Pad(size_divisor=32)`). */
+  sizeDivisor: number;
+}
+
+/** The test pipeline of mmdet's `coco_detection.py`, used by every HRNet Faster R-CNN config. */
+export const MMDET_TEST_PIPELINE: Readonly<DetectionPipelineConfig> = Object.freeze<DetectionPipelineConfig>({
+  imgScale: [1333, 800],
+  keepRatio: true,
+  mean: [123.675, 116.28, 103.53],
+  std: [58.395, 57.12, 57.375],
+  sizeDivisor: 32,
+});
+
+/**
+ * `mmcv.rescale_size`: the largest size with the same aspect ratio inside `scale` (long edge ≤
+ * max(scale), short edge ≤ min(scale)); sizes round half up. Returns [width, height].
+ */
+export function rescaleSize(width: number, height: number, scale: readonly [number, number]): [number, number] {
+  const factor = Math.min(Math.max(...scale) / Math.max(width, height), Math.min(...scale) / Math.min(width, height));
+  return [Math.trunc(width * factor + 0.5), Math.trunc(height * factor + 0.5)];
+}
+
+/**
+ * mmcv `imnormalize` as a table: value of channel c for pixel value v, float32 (v − mean) / std —
+ * bit-identical to OpenCV's subtract + multiply-by-1/std path on these inputs.
+ */
+export function normalizeLut(mean: readonly number[], std: readonly number[]): Float32Array[] {
+  return [0, 1, 2].map((c) => {
+    const m = f32(mean[c]);
+    const s = f32(std[c]);
+    return Float32Array.from({ length: 256 }, (_, v) => f32(f32(v - m) / s));
+  });
+}
+
+/** A network input on the host: NHWC float32 [1, H, W, 3] values and the image's meta. */
+export interface DetectionInput {
+  data: Float32Array;
+  shape: [1, number, number, 3];
+  meta: ImageMeta;
+}
+
+/**
+ * mmdet 2.x test pipeline for one RGB image: keep-ratio resize into `imgScale` with OpenCV's
+ * uint8 bilinear (exactly as `cv2.resize`), normalisation, zero padding to a multiple of
+ * `sizeDivisor`. `meta.scaleFactor` is float32 [w, h, w, h] = new size / original size per axis.
+ */
+export function preprocessForDetection(image: RgbImage, config: DetectionPipelineConfig = MMDET_TEST_PIPELINE): DetectionInput {
+  if (image.width <= 0 || image.height <= 0 || image.data.length !== image.width * image.height * 3) {
+    throw new ImageInputError(`detection input must be ${image.width}×${image.height}×3 RGB bytes, got ${image.data.length}`);
+  }
+  const [newW, newH] = config.keepRatio ? rescaleSize(image.width, image.height, config.imgScale) : config.imgScale;
+  const resized = resizeBilinearUint8(image, newW, newH);
+  const div = config.sizeDivisor;
+  const padH = div > 0 ? Math.ceil(newH / div) * div : newH;
+  const padW = div > 0 ? Math.ceil(newW / div) * div : newW;
+  const lut = normalizeLut(config.mean, config.std);
+  const data = new Float32Array(padH * padW * 3);
+  for (let y = 0; y < newH; y++) {
+    for (let x = 0; x < newW; x++) {
+      const s = (y * newW + x) * 3;
+      const d = (y * padW + x) * 3;
+      data[d] = lut[0][resized.data[s]];
+      data[d + 1] = lut[1][resized.data[s + 1]];
+      data[d + 2] = lut[2][resized.data[s + 2]];
+    }
+  }
+  const sx = f32(newW / image.width);
+  const sy = f32(newH / image.height);
+  return {
+    data,
+    shape: [1, padH, padW, 3],
+    meta: { imgShape: [newH, newW], scaleFactor: [sx, sy, sx, sy], oriShape: [image.height, image.width], padShape: [padH, padW] },
+  };
+}

@@ -1,0 +1,103 @@
+const f32 = Math.fround;
+
+/** One NHWC feature map of a single image, on the host. */
+export interface FeatureMap {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** mmcv `RoIAlign` settings. */
+export interface RoIAlignOptions {
+  /** Output bins per side (7 in Faster R-CNN). */
+  outputSize: number;
+  /** 1 / feature stride. */
+  spatialScale: number;
+  /** Samples per bin side; 0 = adaptive ceil(roi size / output size). */
+  samplingRatio: number;
+  /** true: pixel-centre model (shift by −0.5, no minimum roi size) — mmdet 2.x. */
+  aligned: boolean;
+}
+
+/**
+ * RoIAlign (avg pooling) with torchvision's / mmcv's CPU semantics: each output bin averages
+ * bilinear samples on a regular grid; samples more than one pixel outside the map are 0, samples
+ * at the border clamp. `rois` is flat [N × 4] image coordinates. Returns [N, C, P, P] flat, in
+ * PyTorch's channel-major order, ready to be flattened for the FC head.
+ */
+export function roiAlign(feature: FeatureMap, rois: Float32Array, options: RoIAlignOptions): Float32Array {
+  const { data, height, width, channels: C } = feature;
+  if (data.length !== height * width * C) throw new Error(`roiAlign: feature data has ${data.length} values, expected ${height}×${width}×${C}`);
+  const P = options.outputSize;
+  const n = rois.length / 4;
+  const out = new Float32Array(n * C * P * P);
+  const offset = options.aligned ? 0.5 : 0;
+  const acc = new Float32Array(C);
+  for (let r = 0; r < n; r++) {
+    const startW = f32(rois[4 * r] * options.spatialScale - offset);
+    const startH = f32(rois[4 * r + 1] * options.spatialScale - offset);
+    const endW = f32(rois[4 * r + 2] * options.spatialScale - offset);
+    const endH = f32(rois[4 * r + 3] * options.spatialScale - offset);
+    let roiW = f32(endW - startW);
+    let roiH = f32(endH - startH);
+    if (!options.aligned) {
+      roiW = Math.max(roiW, 1);
+      roiH = Math.max(roiH, 1);
+    }
+    const binH = f32(roiH / P);
+    const binW = f32(roiW / P);
+    const gridH = options.samplingRatio > 0 ? options.samplingRatio : Math.ceil(f32(roiH / P));
+    const gridW = options.samplingRatio > 0 ? options.samplingRatio : Math.ceil(f32(roiW / P));
+    const count = Math.max(gridH * gridW, 1);
+    for (let ph = 0; ph < P; ph++) {
+      for (let pw = 0; pw < P; pw++) {
+        acc.fill(0);
+        for (let iy = 0; iy < gridH; iy++) {
+          const y = f32(f32(startH + f32(ph * binH)) + f32(f32(f32(iy + 0.5) * binH) / gridH));
+          for (let ix = 0; ix < gridW; ix++) {
+            const x = f32(f32(startW + f32(pw * binW)) + f32(f32(f32(ix + 0.5) * binW) / gridW));
+            accumulateBilinear(acc, data, height, width, C, y, x);
+          }
+        }
+        const base = r * C * P * P + ph * P + pw;
+        for (let c = 0; c < C; c++) out[base + c * P * P] = acc[c] / count;
+      }
+    }
+  }
+  return out;
+}
+
+/** Adds the bilinear sample at (y, x) of every channel to `acc` (torchvision's border rules). */
+function accumulateBilinear(acc: Float32Array, data: Float32Array, H: number, W: number, C: number, yIn: number, xIn: number): void {
+  if (yIn < -1 || yIn > H || xIn < -1 || xIn > W) return;
+  let y = yIn <= 0 ? 0 : yIn;
+  let x = xIn <= 0 ? 0 : xIn;
+  let yLow = Math.trunc(y);
+  let xLow = Math.trunc(x);
+  let yHigh: number;
+  let xHigh: number;
+  if (yLow >= H - 1) {
+    yHigh = yLow = H - 1;
+    y = yLow;
+  } else yHigh = yLow + 1;
+  if (xLow >= W - 1) {
+    xHigh = xLow = W - 1;
+    x = xLow;
+  } else xHigh = xLow + 1;
+  const ly = f32(y - yLow);
+  const lx = f32(x - xLow);
+  const hy = f32(1 - ly);
+  const hx = f32(1 - lx);
+  const w1 = f32(hy * hx);
+  const w2 = f32(hy * lx);
+  const w3 = f32(ly * hx);
+  const w4 = f32(ly * lx);
+  const p1 = (yLow * W + xLow) * C;
+  const p2 = (yLow * W + xHigh) * C;
+  const p3 = (yHigh * W + xLow) * C;
+  const p4 = (yHigh * W + xHigh) * C;
+  for (let c = 0; c < C; c++) {
+    acc[c] += w1 * data[p1 + c] + w2 * data[p2 + c] + w3 * data[p3 + c] + w4 * data[p4 + c];
+  }
+}

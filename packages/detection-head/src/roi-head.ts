@@ -1,0 +1,43 @@
+import { Module } from '@hrnetjs/core';
+import { Shared2FCBBoxHead } from './bbox-head.js';
+import type { BBoxHeadConfig, ImageMeta } from './faster-rcnn-config.js';
+import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
+import type { FeatureMap } from './roi-align.js';
+import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js';
+
+/**
+ * mmdet 2.x `StandardRoIHead` (boxes only): `SingleRoIExtractor` (RoIAlign, no weights) then the
+ * bbox head under `bbox_head.` — keys `roi_head.bbox_head.*`.
+ */
+export class StandardRoIHead extends Module {
+  readonly bboxHead: Shared2FCBBoxHead;
+
+  constructor(
+    readonly extractor: RoIExtractorConfig,
+    bboxHead: BBoxHeadConfig,
+  ) {
+    super();
+    this.bboxHead = this.child('bbox_head', new Shared2FCBBoxHead(bboxHead));
+  }
+
+  /** `_bbox_forward`: pooled RoI features → logits, softmax scores and deltas (host arrays). */
+  async bboxForward(features: FeatureMap[], rois: Float32Array): Promise<{ clsScore: Float32Array; scores: Float32Array; bboxPred: Float32Array }> {
+    return this.bboxHead.forwardToHost(extractRoiFeatures(features, rois, this.extractor));
+  }
+
+  /** `simple_test_bboxes` for one image: proposals (flat [N × 5]) → final detections. */
+  async simpleTestBboxes(
+    features: FeatureMap[],
+    proposals: Float32Array,
+    meta: ImageMeta,
+    cfg: RcnnTestConfig,
+    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
+  ): Promise<Detections> {
+    const n = proposals.length / 5;
+    const rois = new Float32Array(n * 4);
+    for (let i = 0; i < n; i++) rois.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
+    if (n === 0) return { bboxes: new Float32Array(0), scores: new Float32Array(0), labels: new Int32Array(0) };
+    const { scores, bboxPred } = await this.bboxForward(features, rois);
+    return this.bboxHead.getBboxes(rois, scores, bboxPred, meta, cfg, options);
+  }
+}
