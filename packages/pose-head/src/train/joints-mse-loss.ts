@@ -20,7 +20,7 @@ export function jointsMseLoss(pred: tf.Tensor4D, target: tf.Tensor4D, weight: tf
 export function jointsOhkmMseLoss(pred: tf.Tensor4D, target: tf.Tensor4D, weight: tf.Tensor2D, topK = 8): tf.Scalar {
   return tf.tidy(() => {
     const w = tf.reshape(weight, [weight.shape[0], 1, 1, weight.shape[1]]);
-    const perJoint = tf.mul(tf.mean(tf.square(tf.mul(tf.sub(pred, target), w)), [1, 2]), 0.5); // [N, J]
+    const perJoint = tf.mul(tf.mean(tf.square(tf.mul(tf.sub(pred, target), w)), [1, 2]), 0.5) as tf.Tensor2D; // [N, J]
     const k = Math.min(topK, perJoint.shape[1]);
     const { values } = tf.topk(perJoint, k);
     return tf.mean(tf.div(tf.sum(values, 1), k)) as tf.Scalar;

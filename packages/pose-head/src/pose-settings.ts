@@ -1,0 +1,81 @@
+import { IMAGENET_MEAN, IMAGENET_STD, type ModelConfig } from '@hrnetjs/core';
+import { type PoseDataset, datasetForJoints } from './datasets.js';
+
+/** Everything the top-down pipeline takes from the model config (official yaml `MODEL.*`, `TEST.*`). */
+export interface PoseSettings {
+  /** Network input [width, height] (`MODEL.IMAGE_SIZE`). */
+  inputSize: [number, number];
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+  /** `TEST.FLIP_TEST` */
+  flipTest: boolean;
+  /** `TEST.SHIFT_HEATMAP` */
+  shiftHeatmap: boolean;
+  /** `TEST.POST_PROCESS` (quarter-offset refinement) */
+  postProcess: boolean;
+  /** `TEST.IN_VIS_THRE`: keypoints above it count in the rescoring. */
+  inVisThre: number;
+  /** `TEST.OKS_THRE`: OKS-NMS threshold. */
+  oksThre: number;
+  /** `TEST.IMAGE_THRE`: detector boxes scoring below it are dropped (NMS path). */
+  imageThre: number;
+  /** Keypoint names, flip pairs, skeleton, sigmas (from the joint count). */
+  dataset: PoseDataset;
+}
+
+/** The official COCO w32 256×192 yaml values, used for every key a config does not carry. */
+export const COCO_DEFAULTS = {
+  inputSize: [192, 256] as [number, number],
+  flipTest: true,
+  shiftHeatmap: true,
+  postProcess: true,
+  inVisThre: 0.2,
+  oksThre: 0.9,
+  imageThre: 0.0,
+};
+
+function testSection(source: unknown): Record<string, unknown> {
+  if (!source || typeof source !== 'object') return {};
+  const test = (source as Record<string, unknown>).TEST;
+  return test && typeof test === 'object' ? (test as Record<string, unknown>) : {};
+}
+
+function readFlag(test: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const v = test[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new Error(`TEST.${key} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function readNumber(test: Record<string, unknown>, key: string, fallback: number): number {
+  const v = test[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`TEST.${key} must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * Pipeline settings of a pose model: input size and normalisation from `config.input`, the TEST.*
+ * switches from an official yaml kept in `config.source`, COCO 256×192 defaults for anything absent.
+ */
+export function poseSettingsFromConfig(config: ModelConfig): PoseSettings {
+  if (config.head.type !== 'pose') throw new Error(`the pose pipeline needs a pose model config, got a '${config.head.type}' head`);
+  const inputSize = config.input.imageSize ?? COCO_DEFAULTS.inputSize;
+  if (inputSize.some((v) => !Number.isInteger(v) || v <= 0 || v % 32 !== 0)) {
+    // Stride-2 convs then ×2 nearest upsampling only line up on multiples of 32.
+    throw new Error(`pose input size must be positive multiples of 32 (MODEL.IMAGE_SIZE [width, height]), got [${inputSize.join(', ')}]`);
+  }
+  const test = testSection(config.source);
+  return {
+    inputSize: [inputSize[0], inputSize[1]],
+    mean: config.input.mean ?? IMAGENET_MEAN,
+    std: config.input.std ?? IMAGENET_STD,
+    flipTest: readFlag(test, 'FLIP_TEST', COCO_DEFAULTS.flipTest),
+    shiftHeatmap: readFlag(test, 'SHIFT_HEATMAP', COCO_DEFAULTS.shiftHeatmap),
+    postProcess: readFlag(test, 'POST_PROCESS', COCO_DEFAULTS.postProcess),
+    inVisThre: readNumber(test, 'IN_VIS_THRE', COCO_DEFAULTS.inVisThre),
+    oksThre: readNumber(test, 'OKS_THRE', COCO_DEFAULTS.oksThre),
+    imageThre: readNumber(test, 'IMAGE_THRE', COCO_DEFAULTS.imageThre),
+    dataset: datasetForJoints(config.head.numJoints),
+  };
+}

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Adam, createRandom, enableTraining, fit, type FitProgress, multiStepLr } from '@hrnetjs/core';
+import { normalizationTable, normalizeCrops } from '../crop.js';
+import { datasetForJoints } from '../datasets.js';
+import type { PoseModel } from '../pose-model.js';
+import { generateTarget } from './heatmap-target.js';
+import { jointsDatasetSample, type PoseAugmentOptions, type PoseExample } from './joints-dataset-sample.js';
+import { jointsMseLoss, jointsOhkmMseLoss } from './joints-mse-loss.js';
+
+export interface TrainPoseOptions extends Partial<Omit<PoseAugmentOptions, 'inputSize' | 'dataset'>> {
+  epochs: number;
+  batchSize?: number;
+  /** Adam lr (TRAIN.LR 1e-3), dropped ×`lrFactor` at each of `lrSteps` epochs ([170, 200], 0.1). */
+  learningRate?: number;
+  lrSteps?: number[];
+  lrFactor?: number;
+  /** Gaussian sigma of the targets (MODEL.SIGMA: 2 for 256×192, 3 for 384×288). */
+  sigma?: number;
+  /** LOSS.USE_OHKM with its top-k (8). */
+  ohkm?: { topK?: number };
+  seed?: number;
+  onProgress?: (p: FitProgress) => void;
+  /** After every epoch: save a checkpoint here (`writeCheckpointFile(path, exportStateDict(model))`). */
+  onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
+}
+
+/**
+ * Trains a PoseModel as the official `train.py` does: augmented person crops (scale, rotation,
+ * flip, half-body), Gaussian heatmap targets, JointsMSELoss with target weights (or OHKM), Adam
+ * with the step schedule. Runs on wasm too (our conv filter gradient). Returns the mean loss per epoch.
+ */
+export async function trainPose(model: PoseModel, examples: PoseExample[], options: TrainPoseOptions): Promise<number[]> {
+  await enableTraining();
+  const head = model.config.head;
+  if (head.type !== 'pose') throw new Error('trainPose needs a pose model');
+  const inputSize = (model.config.input.imageSize ?? [192, 256]) as [number, number];
+  const heatmapSize = (model.config.input.heatmapSize ?? [inputSize[0] / 4, inputSize[1] / 4]) as [number, number];
+  const dataset = datasetForJoints(head.numJoints);
+  const isCoco = dataset.name === 'coco';
+  const augment: PoseAugmentOptions = {
+    inputSize,
+    dataset,
+    scaleFactor: options.scaleFactor ?? (isCoco ? 0.35 : 0.25),
+    rotationFactor: options.rotationFactor ?? (isCoco ? 45 : 30),
+    flip: options.flip ?? true,
+    probHalfBody: options.probHalfBody ?? (isCoco ? 0.3 : 0),
+    numJointsHalfBody: options.numJointsHalfBody ?? 8,
+    upperBodyIds: options.upperBodyIds ?? (isCoco ? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] : [7, 8, 9, 10, 11, 12, 13, 14, 15]),
+  };
+  const tables = normalizationTable(model.config.input.mean ?? [0.485, 0.456, 0.406], model.config.input.std ?? [0.229, 0.224, 0.225]);
+  const sigma = options.sigma ?? (inputSize[1] >= 384 ? 3 : 2);
+  const batchSize = options.batchSize ?? 4;
+  const random = createRandom(options.seed ?? 1);
+  const baseLr = options.learningRate ?? 1e-3;
+  const optimizer = new Adam(baseLr);
+  const [w, h] = inputSize;
+  const [hw, hh] = heatmapSize;
+  const joints = head.numJoints;
+  try {
+    return await fit({
+      model,
+      optimizer,
+      epochs: options.epochs,
+      learningRate: (epoch) => multiStepLr(baseLr, options.lrSteps ?? [170, 200], options.lrFactor ?? 0.1, epoch),
+      batches: () => {
+        const order = examples.map((_, i) => i);
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = Math.floor(random() * (i + 1));
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+        const batches = [];
+        for (let b = 0; b < order.length; b += batchSize) {
+          const samples = order.slice(b, b + batchSize).map((i) => jointsDatasetSample(examples[i], augment, random));
+          const targets = samples.map((s) => generateTarget(s.joints, s.visibility, { imageSize: inputSize, heatmapSize, sigma }));
+          batches.push({ input: normalizeCrops(samples.map((s) => s.crop), tables), targets });
+        }
+        return batches;
+      },
+      loss: ({ input, targets }) => {
+        const n = targets.length;
+        const x = tf.tensor4d(input, [n, h, w, 3]);
+        // Targets are [J, H, W] per sample; the network's heatmaps are NHWC.
+        const target = tf.transpose(tf.tensor4d(concat(targets.map((t) => t.target)), [n, joints, hh, hw]), [0, 2, 3, 1]) as tf.Tensor4D;
+        const weight = tf.tensor2d(concat(targets.map((t) => t.targetWeight)), [n, joints]);
+        const heatmaps = model.forwardNamed(x).heatmaps as tf.Tensor4D;
+        return options.ohkm ? jointsOhkmMseLoss(heatmaps, target, weight, options.ohkm.topK) : jointsMseLoss(heatmaps, target, weight);
+      },
+      onProgress: options.onProgress,
+      onEpochEnd: options.onEpochEnd,
+    });
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
