@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeImage, parseModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { fixturePath } from '@hrnetjs/test-utils';
+import { fixturePath, matchedFraction } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { matchedFraction } from './__fixtures__/match-boxes.js';
 import { FasterRCNN } from './faster-rcnn.js';
 
 let model: FasterRCNN;

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { fromNCHW, parseModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { difference, fixturePath } from '@hrnetjs/test-utils';
+import { difference, fixturePath, matchedFraction } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
-import { matchedFraction } from './__fixtures__/match-boxes.js';
 import { FasterRCNN } from './faster-rcnn.js';
 
 async function loadTinyDetector(): Promise<FasterRCNN> {

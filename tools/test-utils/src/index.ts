@@ -1,2 +1,3 @@
 export { type Difference, difference } from './compare.js';
 export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
+export { iou, matchedFraction } from './match-boxes.js';

@@ -5,7 +5,13 @@ import { CliError } from './cli-error.js';
 import { type CommandContext, Options } from './commands/command.js';
 import { forwardCommand } from './commands/forward.js';
 import { inspectCommand } from './commands/inspect.js';
+import { evalBoxesCommand } from './commands/eval-boxes.js';
+import { evalKeypointsCommand } from './commands/eval-keypoints.js';
 import { keysCommand } from './commands/keys.js';
+import { poseCommand } from './commands/pose.js';
+import { detectCommand } from './commands/detect.js';
+import { evalSegCommand } from './commands/eval-seg.js';
+import { segmentCommand } from './commands/segment.js';
 
 const USAGE = `usage: pnpm hrnet <command> [options]
 
@@ -16,7 +22,24 @@ commands:
            --output-dir <dir> [--family …] [--batch-norm …] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
            run the network on an NCHW float32 .npy; write every named output as NCHW .npy
   inspect  <checkpoint> [--json]
-           summarise a checkpoint and say which preset it fits`;
+           summarise a checkpoint and say which preset it fits
+  pose     <image> --weights <file> [--config <preset|file>] [--box x,y,w,h]… [--no-flip] [--json out.json]
+           [--out overlay.png] [--backend …]
+           top-down keypoints as the official test code (one pose per box; whole image without --box)
+  detect   <image> --weights <file> [--weights <file>]… [--config <preset|file>] [--json out.json]
+           [--out overlay.png] [--score-threshold t] [--classes person,car|0,2] [--max-detections n] [--backend …]
+           Faster R-CNN boxes as mmdet 2.x (test pipeline, rescaled to the image); preset inferred from the weights
+  eval-keypoints --gt <gt.json> --results <results.json> [--json out.json] [--cat-ids 1]
+           COCO keypoint AP/AR (OKS) exactly as pycocotools' COCOeval: the ten summarize() lines
+  eval-boxes --gt <gt.json> --results <results.json> [--json out.json] [--cat-ids 1,18]
+           COCO box AP/AR (IoU) exactly as pycocotools' COCOeval: the twelve summarize() lines
+  segment  <image> --weights <file> [--config <preset|file>] [--scales 0.75,1,1.25] [--flip|--no-flip]
+           [--labels out.png] [--out overlay.png] [--npy labels.npy] [--alpha 0.5] [--base-size n]
+           [--crop-size w,h] [--batch-norm …] [--backend …]
+           semantic segmentation as the official test code (settings from the config's TEST section)
+  eval-seg --pred <dir of label PNGs or .npy> --gt <dir of label PNGs> --classes N [--ignore 255]
+           [--dataset cityscapes|ade20k|pascal_ctx|lip] [--cityscapes-ids] [--json out.json]
+           per-class IoU, mIoU, pixel accuracy (files matched by name)`;
 
 const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: ParseArgsConfig['options'] }> = {
   keys: { run: keysCommand, options: { config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } } },
@@ -33,6 +56,70 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
     },
   },
   inspect: { run: inspectCommand, options: { json: { type: 'boolean' } } },
+  pose: {
+    run: poseCommand,
+    options: {
+      config: { type: 'string' },
+      weights: { type: 'string' },
+      box: { type: 'string', multiple: true },
+      'no-flip': { type: 'boolean' },
+      json: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+    },
+  },
+  detect: {
+    run: detectCommand,
+    options: {
+      config: { type: 'string' },
+      weights: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      out: { type: 'string' },
+      'score-threshold': { type: 'string' },
+      classes: { type: 'string' },
+      'max-detections': { type: 'string' },
+      backend: { type: 'string' },
+    },
+  },
+  'eval-keypoints': {
+    run: evalKeypointsCommand,
+    options: { gt: { type: 'string' }, results: { type: 'string' }, json: { type: 'string' }, 'cat-ids': { type: 'string' } },
+  },
+  'eval-boxes': {
+    run: evalBoxesCommand,
+    options: { gt: { type: 'string' }, results: { type: 'string' }, json: { type: 'string' }, 'cat-ids': { type: 'string' } },
+  },
+  segment: {
+    run: segmentCommand,
+    options: {
+      config: { type: 'string' },
+      family: { type: 'string' },
+      'batch-norm': { type: 'string' },
+      weights: { type: 'string' },
+      scales: { type: 'string' },
+      flip: { type: 'boolean' },
+      'no-flip': { type: 'boolean' },
+      labels: { type: 'string' },
+      out: { type: 'string' },
+      npy: { type: 'string' },
+      alpha: { type: 'string' },
+      'base-size': { type: 'string' },
+      'crop-size': { type: 'string' },
+      backend: { type: 'string' },
+    },
+  },
+  'eval-seg': {
+    run: evalSegCommand,
+    options: {
+      pred: { type: 'string' },
+      gt: { type: 'string' },
+      classes: { type: 'string' },
+      ignore: { type: 'string' },
+      dataset: { type: 'string' },
+      'cityscapes-ids': { type: 'boolean' },
+      json: { type: 'string' },
+    },
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -60,12 +147,15 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    // Every failure is one readable line; a stack only helps us, not the user.
-    const message = error instanceof CliError ? error.message : `${error.name}: ${error.message}`;
-    process.stderr.write(`hrnet: ${message.split('\n').join('\n  ')}\n`);
-    process.exit(1);
-  },
-);
+/** Exits once everything written to stdout / stderr has reached the OS (pipes are asynchronous). */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (error: Error) => {
+  // Every failure is one readable line; a stack only helps us, not the user.
+  const message = error instanceof CliError ? error.message : `${error.name}: ${error.message}`;
+  process.stderr.write(`hrnet: ${message.split('\n').join('\n  ')}\n`);
+  exitAfterFlush(1);
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendName, fromNCHW, toNCHW } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend, writeNpyFile } from '@hrnetjs/core/node';
+import { FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { createModel } from '../../models.js';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
@@ -16,7 +17,9 @@ const INTERMEDIATE = /^(stem|layer1|stage\d+_out_\d+)$/;
 
 /**
  * `hrnet forward --config … --weights … --input x.npy --output-dir d [--backend b] [--family f]`:
- * runs the raw network on an NCHW float32 .npy and writes every named output as NCHW .npy.
+ * runs the raw network on an NCHW float32 .npy and writes every named output as NCHW .npy. For a
+ * full mmdet detector dict (rpn_head + roi_head) it also writes `proposals` [N, 5], `det_bboxes`
+ * [M, 5] and `det_labels` [M] (int32) of mmdet's test path, with the dict's img_metas and test_cfg.
  */
 export async function forwardCommand({ options, stderr }: CommandContext): Promise<void> {
   const backend = (options.string('backend') ?? 'auto') as BackendName;
@@ -33,7 +36,9 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}${info.skipped.length ? ` (skipped: ${info.skipped.map((s) => `${s.name} ${s.reason}`).join('; ')})` : ''}`);
 
-  const model = createModel(config);
+  const detector =
+    config.head.type === 'mmdet' && config.head.neck && isFasterRcnnDetector(config.head.detector) ? new FasterRCNN(config) : null;
+  const model = detector ?? createModel(config);
   // Several files may hold parts of one model (e.g. backbone+neck and detector heads).
   const merged = new Map();
   for (const file of weightFiles) {
@@ -51,9 +56,22 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
       await writeNpyFile(join(outputDir, `${name}.npy`), await toNCHW(item));
       if (item !== tensor) item.dispose();
     }
+    if (detector) {
+      // mmdet's simple_test runs image by image; the detector outputs are those of batch item 0.
+      const first = tf.slice(x, 0, 1);
+      const r = await detector.simpleTest(first).finally(() => first.dispose());
+      const rows = (boxes: Float32Array, scores: Float32Array) => {
+        const out = new Float32Array(scores.length * 5);
+        scores.forEach((s, i) => out.set([...boxes.subarray(4 * i, 4 * i + 4), s], 5 * i));
+        return out;
+      };
+      await writeNpyFile(join(outputDir, 'proposals.npy'), { dtype: 'float32', shape: [r.proposals.length / 5, 5], values: r.proposals });
+      await writeNpyFile(join(outputDir, 'det_bboxes.npy'), { dtype: 'float32', shape: [r.scores.length, 5], values: rows(r.bboxes, r.scores) });
+      await writeNpyFile(join(outputDir, 'det_labels.npy'), { dtype: 'int32', shape: [r.labels.length], values: r.labels });
+    }
   } finally {
     tf.dispose([x, ...Object.values(outputs)]);
     model.dispose();
   }
-  stderr(`wrote ${Object.keys(outputs).length} outputs to ${outputDir}`);
+  stderr(`wrote ${Object.keys(outputs).length + (detector ? 3 : 0)} outputs to ${outputDir}`);
 }

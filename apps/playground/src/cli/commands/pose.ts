@@ -1,0 +1,78 @@
+import { writeFile } from 'node:fs/promises';
+import type { BackendName } from '@hrnetjs/core';
+import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
+import { type PersonBox, type Pose, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
+import { CliError } from '../cli-error.js';
+import { loadModelConfig } from '../load-config.js';
+import { userPath } from '../paths.js';
+import { type CommandContext, Options } from './command.js';
+
+const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
+
+/** The model `pose` runs when no `--config` is given. */
+export const DEFAULT_POSE_CONFIG = 'pose-coco-w32-256x192';
+
+/** `--box x,y,w,h[,score]` → a person box (negative x/y need `--box=-88,…`). */
+export function parseBox(text: string): PersonBox {
+  const parts = text.split(',').map((s) => s.trim());
+  const values = parts.map(Number);
+  if ((parts.length !== 4 && parts.length !== 5) || parts.some((p) => p === '') || !values.every(Number.isFinite)) {
+    throw new CliError(`--box must be x,y,width,height[,score] (numbers; write --box=-88,… for a negative x), got '${text}'`);
+  }
+  const [x, y, width, height, score] = values;
+  if (!(width > 0 && height > 0)) throw new CliError(`--box needs a positive width and height, got '${text}'`);
+  return parts.length === 5 ? { x, y, width, height, score } : { x, y, width, height };
+}
+
+/** The `--json` document: what a user keeps of each pose. */
+export function posesToJson(poses: readonly Pose[]): { poses: unknown[] } {
+  return {
+    poses: poses.map((p) => ({
+      box: p.box,
+      score: p.score,
+      keypoints: p.keypoints.map(({ name, x, y, score }) => ({ name, x, y, score })),
+    })),
+  };
+}
+
+/**
+ * `hrnet pose <image> --weights <file> [--config <preset|file>] [--box x,y,w,h]… [--no-flip]
+ * [--json out.json] [--out overlay.png] [--backend b]`: the official top-down pipeline on one image;
+ * without `--box` the whole image is the box. Explicit boxes give one pose each, in order.
+ */
+export async function poseCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
+  if (positionals.length !== 1) throw new CliError(`pose takes one image file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
+  const backend = (options.string('backend') ?? 'auto') as BackendName;
+  if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
+  const weights = options.required('weights');
+  const boxes = options.strings('box').map(parseBox);
+  const config = await loadModelConfig(new Options({ config: options.string('config') ?? DEFAULT_POSE_CONFIG, family: 'pose' }));
+  const image = await readImageFile(userPath(positionals[0]));
+
+  const info = await useBackend(backend);
+  stderr(`backend: ${info.name}`);
+  const model = new PoseModel(config);
+  try {
+    model.load((await readCheckpointFile(userPath(weights))).stateDict);
+    const estimator = createPoseEstimator(model);
+    const poses = await estimator.estimatePoses(image, {
+      boxes: boxes.length ? boxes : undefined,
+      flipTest: options.flag('no-flip') ? false : undefined,
+    });
+    const json = JSON.stringify(posesToJson(poses), null, 2);
+    const jsonPath = options.string('json');
+    if (jsonPath) {
+      await writeFile(userPath(jsonPath), `${json}\n`);
+      stderr(`wrote ${poses.length} pose(s) to ${userPath(jsonPath)}`);
+    } else {
+      stdout(json);
+    }
+    const outPath = options.string('out');
+    if (outPath) {
+      await writePngFile(userPath(outPath), drawPoses(image, poses, estimator.settings.dataset, { minScore: estimator.settings.inVisThre }));
+      stderr(`wrote the overlay to ${userPath(outPath)}`);
+    }
+  } finally {
+    model.dispose();
+  }
+}
