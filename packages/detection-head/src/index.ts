@@ -32,3 +32,4 @@ export { type FeatureMap, roiAlign, type RoIAlignOptions } from './roi-align.js'
 export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi-extractor.js';
 export { StandardRoIHead } from './roi-head.js';
 export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
+export { type BoxDetector, detectionsToPersonBoxes, detectPoses, type DetectPosesOptions, type ScoredBox, type ScoredBoxPoseEstimator } from './detect-poses.js';

@@ -24,8 +24,9 @@ commands:
   inspect  <checkpoint> [--json]
            summarise a checkpoint and say which preset it fits
   pose     <image> --weights <file> [--config <preset|file>] [--box x,y,w,h]… [--no-flip] [--json out.json]
-           [--out overlay.png] [--backend …]
-           top-down keypoints as the official test code (one pose per box; whole image without --box)
+           [--out overlay.png] [--backend …] [--detector <file>… [--detector-config c] [--person-class person]]
+           top-down keypoints as the official test code (one pose per box; whole image without --box;
+           with --detector: Faster R-CNN person boxes, rescoring and OKS-NMS); model read from the weights without --config
   detect   <image> --weights <file> [--weights <file>]… [--config <preset|file>] [--json out.json]
            [--out overlay.png] [--score-threshold t] [--classes person,car|0,2] [--max-detections n] [--backend …]
            Faster R-CNN boxes as mmdet 2.x (test pipeline, rescaled to the image); preset inferred from the weights
@@ -62,6 +63,10 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       config: { type: 'string' },
       weights: { type: 'string' },
       box: { type: 'string', multiple: true },
+      detector: { type: 'string', multiple: true },
+      'detector-config': { type: 'string' },
+      'person-class': { type: 'string' },
+      'batch-norm': { type: 'string' },
       'no-flip': { type: 'boolean' },
       json: { type: 'string' },
       out: { type: 'string' },

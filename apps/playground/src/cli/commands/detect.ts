@@ -5,7 +5,7 @@ import { drawDetections, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detec
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
-import type { CommandContext, Options } from './command.js';
+import { type CommandContext, type Options, Options as OptionsClass } from './command.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 const DETECTOR_PRESETS = ['faster-rcnn-w18', 'faster-rcnn-w32', 'faster-rcnn-w40'] as const;
@@ -18,12 +18,16 @@ export async function readMergedWeights(files: string[]): Promise<StateDict> {
   return merged;
 }
 
-/** `--config`, or the Faster R-CNN preset whose keys and shapes the checkpoint fits exactly. */
-async function detectorConfig(options: Options, weights: StateDict): Promise<ModelConfig> {
-  if (options.string('config')) {
-    const config = await loadModelConfig(options);
+/**
+ * `--config` (or the option named `flag`), else the Faster R-CNN preset whose keys and shapes the
+ * checkpoint fits exactly.
+ */
+export async function detectorConfig(options: Options, weights: StateDict, flag = 'config'): Promise<ModelConfig> {
+  const spec = options.string(flag);
+  if (spec) {
+    const config = await loadModelConfig(new OptionsClass({ config: spec }));
     if (config.head.type !== 'mmdet' || !isFasterRcnnDetector(config.head.detector)) {
-      throw new CliError(`--config ${options.string('config')} is not a Faster R-CNN config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
+      throw new CliError(`--${flag} ${spec} is not a Faster R-CNN config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
     }
     return config;
   }
@@ -31,7 +35,7 @@ async function detectorConfig(options: Options, weights: StateDict): Promise<Mod
     const config = getPreset(id);
     if (countProblems(compareStateDict(new FasterRCNN(config), weights)) === 0) return config;
   }
-  throw new CliError(`the weights fit none of ${DETECTOR_PRESETS.join(', ')}; pass --config <preset|mmdet model dict json>`);
+  throw new CliError(`the detector weights fit none of ${DETECTOR_PRESETS.join(', ')}; pass --${flag} <preset|mmdet model dict json>`);
 }
 
 function parseNumber(options: Options, name: string, check: (v: number) => boolean, what: string): number | undefined {

@@ -97,3 +97,37 @@ describe('parseBox', () => {
     expect(() => parseBox('1,2,0,4')).toThrow(/positive width and height/);
   });
 });
+
+describe('pnpm hrnet pose: model from the weights, persons from a detector', () => {
+  const out = mkdtempSync(join(tmpdir(), 'hrnet-pose-det-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('without --config reads the architecture from the weights and still reproduces the official preds', async () => {
+    const json = join(out, 'inferred.json');
+    const result = await hrnetPose(IMAGE, '--weights', fixturePath('pose', 'pose_tiny_legacy.pth'), '--box', `${x},${y},${w},${h}`, '--json', json, '--backend', 'wasm');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/pose model: architecture read from the weights \(17 joints\), input 192×256/);
+    const { poses } = JSON.parse(readFileSync(json, 'utf8')) as { poses: JsonPose[] };
+    expect((await against(poses[0], 'preds.npy', 'maxvals.npy')).px).toBeLessThan(1e-3);
+  });
+
+  it('--detector: Faster R-CNN boxes of the person class feed the pose pipeline, rescored and OKS-NMSed', async () => {
+    const json = join(out, 'detector.json');
+    const result = await hrnetPose(
+      fixturePath('det_pipeline', 'image.png'), ...TINY, '--json', json,
+      '--detector', fixturePath('det', 'det_tiny.pth'), '--detector', fixturePath('det', 'faster_rcnn_tiny_heads.pth'),
+      '--detector-config', fixturePath('det', 'faster_rcnn_tiny_full_config.json'),
+      // The random-weight tiny detector finds classes 24, 47 and 64; 24 stands in for 'person'.
+      '--person-class', '24',
+    );
+    expect(result.code).toBe(0);
+    const { poses } = JSON.parse(readFileSync(json, 'utf8')) as { poses: JsonPose[] };
+    const kept = Number(/(\d+) people after OKS-NMS/.exec(result.stderr)?.[1]);
+    expect(poses.length).toBe(kept);
+    expect(poses.length).toBeGreaterThan(0);
+    // Sorted by the rescored score, and every score is box score × mean visible keypoint score > 0.
+    const scores = poses.map((p) => p.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(poses.every((p) => p.keypoints.length === 17)).toBe(true);
+  });
+});

@@ -1,16 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import type { BackendName } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
+import { detectPoses, FasterRCNN } from '@hrnetjs/detection-head';
 import { type PersonBox, type Pose, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
 import { CliError } from '../cli-error.js';
+import { poseConfigFromWeights } from '../config-from-weights.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
+import { detectorConfig, readMergedWeights } from './detect.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
-
-/** The model `pose` runs when no `--config` is given. */
-export const DEFAULT_POSE_CONFIG = 'pose-coco-w32-256x192';
 
 /** `--box x,y,w,h[,score]` → a person box (negative x/y need `--box=-88,…`). */
 export function parseBox(text: string): PersonBox {
@@ -38,7 +38,9 @@ export function posesToJson(poses: readonly Pose[]): { poses: unknown[] } {
 /**
  * `hrnet pose <image> --weights <file> [--config <preset|file>] [--box x,y,w,h]… [--no-flip]
  * [--json out.json] [--out overlay.png] [--backend b]`: the official top-down pipeline on one image;
- * without `--box` the whole image is the box. Explicit boxes give one pose each, in order.
+ * without `--box` the whole image is the box. Explicit boxes give one pose each, in order. With
+ * `--detector <file>` the person boxes come from Faster R-CNN (multi-person: rescoring + OKS-NMS).
+ * Without `--config` the model is read from the weights.
  */
 export async function poseCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
   if (positionals.length !== 1) throw new CliError(`pose takes one image file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
@@ -46,19 +48,41 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
   if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
   const weights = options.required('weights');
   const boxes = options.strings('box').map(parseBox);
-  const config = await loadModelConfig(new Options({ config: options.string('config') ?? DEFAULT_POSE_CONFIG, family: 'pose' }));
+  const detectorFiles = options.strings('detector');
+  if (boxes.length && detectorFiles.length) throw new CliError('give either --box or --detector, not both');
   const image = await readImageFile(userPath(positionals[0]));
+  const stateDict = (await readCheckpointFile(userPath(weights))).stateDict;
+  let config;
+  if (options.string('config')) {
+    config = await loadModelConfig(new Options({ config: options.string('config'), family: 'pose', 'batch-norm': options.string('batch-norm') }));
+  } else {
+    const fitted = poseConfigFromWeights(stateDict);
+    config = fitted.config;
+    stderr(`pose model: ${fitted.how}`);
+  }
+  const detectorWeights = detectorFiles.length ? await readMergedWeights(detectorFiles) : null;
 
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
   const model = new PoseModel(config);
+  let detector: FasterRCNN | null = null;
   try {
-    model.load((await readCheckpointFile(userPath(weights))).stateDict);
+    model.load(stateDict);
     const estimator = createPoseEstimator(model);
-    const poses = await estimator.estimatePoses(image, {
-      boxes: boxes.length ? boxes : undefined,
-      flipTest: options.flag('no-flip') ? false : undefined,
-    });
+    const flipTest = options.flag('no-flip') ? false : undefined;
+    let poses: Pose[];
+    if (detectorWeights) {
+      detector = new FasterRCNN(await detectorConfig(options, detectorWeights, 'detector-config'));
+      detector.load(detectorWeights);
+      const personClass = options.string('person-class') ?? 'person';
+      poses = await detectPoses(detector, estimator, image, {
+        personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass,
+        flipTest,
+      });
+      stderr(`${poses.length} people after OKS-NMS`);
+    } else {
+      poses = await estimator.estimatePoses(image, { boxes: boxes.length ? boxes : undefined, flipTest });
+    }
     const json = JSON.stringify(posesToJson(poses), null, 2);
     const jsonPath = options.string('json');
     if (jsonPath) {
@@ -74,5 +98,6 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
     }
   } finally {
     model.dispose();
+    detector?.dispose();
   }
 }

@@ -1,0 +1,60 @@
+import type { PixelData, RgbImage } from '@hrnetjs/core';
+import type { Detection, DetectOptions } from './detect.js';
+
+/** A person box with its detector score, as the top-down pose pipeline takes it. */
+export interface ScoredBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  score: number;
+}
+
+/**
+ * What detectPoses needs of a pose estimator (`@hrnetjs/pose-head`'s TopDownPoseEstimator fits):
+ * poses for scored boxes, with the official rescoring and OKS-NMS when `nms` is set.
+ */
+export interface ScoredBoxPoseEstimator<P> {
+  estimatePoses(image: RgbImage | PixelData, options: { boxes: readonly ScoredBox[]; nms: boolean; flipTest?: boolean }): Promise<P[]>;
+}
+
+/** Something that finds boxes: a FasterRCNN. */
+export interface BoxDetector {
+  detect(image: RgbImage | PixelData, options?: DetectOptions): Promise<Detection[]>;
+}
+
+export interface DetectPosesOptions {
+  /** Detector class whose boxes are people (COCO: 'person', id 0). */
+  personClass?: string | number;
+  /** Detector score threshold for person boxes (default: the detector's test config). */
+  scoreThreshold?: number;
+  /** At most this many person boxes go to the pose network, best first. */
+  maxPeople?: number;
+  flipTest?: boolean;
+}
+
+/** Detector boxes (x1, y1, x2, y2) → the (x, y, w, h, score) boxes the COCO pose results use. */
+export function detectionsToPersonBoxes(detections: readonly Detection[]): ScoredBox[] {
+  return detections.map(({ box, score }) => ({ x: box.xmin, y: box.ymin, width: box.xmax - box.xmin, height: box.ymax - box.ymin, score }));
+}
+
+/**
+ * Multi-person pose in one call, the way the official COCO results are produced: person boxes
+ * from the detector (w = x2 − x1, h = y2 − y1, as the detection-results json stores them) → the
+ * top-down pose pipeline with those scores → rescoring (box score × mean visible keypoint score)
+ * and OKS-NMS.
+ */
+export async function detectPoses<P>(
+  detector: BoxDetector,
+  poseEstimator: ScoredBoxPoseEstimator<P>,
+  image: RgbImage | PixelData,
+  options: DetectPosesOptions = {},
+): Promise<P[]> {
+  const people = await detector.detect(image, {
+    classes: [options.personClass ?? 'person'],
+    scoreThreshold: options.scoreThreshold,
+    maxDetections: options.maxPeople,
+  });
+  if (people.length === 0) return [];
+  return poseEstimator.estimatePoses(image, { boxes: detectionsToPersonBoxes(people), nms: true, flipTest: options.flipTest });
+}
