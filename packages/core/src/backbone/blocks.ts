@@ -5,7 +5,8 @@ import { ConvBn } from '../nn/conv-bn.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 
-type BatchNormMode = 'standard' | 'inplace-abn';
+/** BatchNorm flavour of a block (see BackboneConfig.batchNorm). */
+export type BatchNormMode = 'standard' | 'inplace-abn';
 
 /** A residual block as in the official code: `BasicBlock` (expansion 1) or `Bottleneck` (4). */
 export interface ResidualBlock extends Module {

@@ -6,13 +6,14 @@ import { Module } from '../nn/module.js';
 import { BlockSequence, makeBlocks } from './blocks.js';
 import { resizeBilinearLikeTorch, upsampleNearest } from './resize.js';
 
-type FuseRow = Sequential<FusePath | null>;
+/** One output row of `fuse_layers`: how each input branch reaches this branch (`null` for itself). */
+export type FuseRow = Sequential<FusePath | null>;
 
 /** How branch j reaches branch i inside a fuse layer. */
-type FusePath = UpsamplePath | DownsamplePath;
+export type FusePath = UpsamplePath | DownsamplePath;
 
 /** j > i: 1×1 conv + BN, then upsample to branch i (`fuse_layers.i.j.0/.1`). */
-class UpsamplePath extends ConvBn {
+export class UpsamplePath extends ConvBn {
   readonly factor: number;
   constructor(inC: number, outC: number, factor: number, nearest: boolean, bn: BackboneConfig['batchNorm']) {
     // pose/cls/mmdet keep nn.Upsample at index 2; seg interpolates in forward (no module, no keys either way).
@@ -22,7 +23,7 @@ class UpsamplePath extends ConvBn {
 }
 
 /** j < i: (i−j) stride-2 3×3 conv + BN steps, ReLU on all but the last (`fuse_layers.i.j.k.0/.1`). */
-class DownsamplePath extends Sequential<ConvBn> {
+export class DownsamplePath extends Sequential<ConvBn> {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.items.reduce((y, step) => step.forward(y), x);
   }

@@ -4,13 +4,14 @@ import { ConvBn } from '../nn/conv-bn.js';
 import { Sequential } from '../nn/layers.js';
 
 /** A new, lower-resolution branch: `Sequential(Sequential(conv3x3 s2, BN, ReLU), …)` → keys `.{i}.0.0.weight`. */
-class NewBranch extends Sequential<ConvBn> {
+export class NewBranch extends Sequential<ConvBn> {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.items.reduce((y, step) => step.forward(y), x);
   }
 }
 
-type TransitionPath = ConvBn | NewBranch | null;
+/** One branch of a transition: a width-changing conv, a new-branch chain, or `null` (pass-through). */
+export type TransitionPath = ConvBn | NewBranch | null;
 
 /**
  * `transition{t}` between stages (official `_make_transition_layer`): existing branches pass

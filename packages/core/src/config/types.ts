@@ -79,6 +79,7 @@ export interface MmdetHeadConfig {
   detector?: Record<string, unknown>;
 }
 
+/** The task head a model config describes (its `type` names the family's head). */
 export type HeadConfig = PoseHeadConfig | SegHeadConfig | ClsHeadConfig | MmdetHeadConfig;
 
 /** Input / preprocessing facts a preset or yaml carries (optional for custom configs). */

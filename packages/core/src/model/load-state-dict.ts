@@ -3,6 +3,7 @@ import { numel } from '../tensor/tensor-data.js';
 import { type Module, toFloat32 } from '../nn/module.js';
 import { type LoadReport, StateDictError } from './state-dict-error.js';
 
+/** Options of {@link loadStateDict}. */
 export interface LoadOptions {
   /**
    * true (default): any missing, unexpected or mis-shaped key throws a {@link StateDictError}

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm2d, Conv2d, Sequential, Stateless } from './layers.js';
 import type { Module } from './module.js';
 
+/** How a {@link ConvBn} unit is built. */
 export interface ConvBnOptions {
   kernelSize: number;
   stride?: number;

@@ -12,6 +12,7 @@ export interface FitProgress {
   learningRate: number;
 }
 
+/** What {@link fit} trains, on what, and how it reports. */
 export interface FitOptions<Batch> {
   model: Module;
   optimizer: Optimizer;

@@ -7,6 +7,7 @@ import { generateTarget } from './heatmap-target.js';
 import { jointsDatasetSample, type PoseAugmentOptions, type PoseExample } from './joints-dataset-sample.js';
 import { jointsMseLoss, jointsOhkmMseLoss } from './joints-mse-loss.js';
 
+/** Options of {@link trainPose} (official yaml TRAIN.* / DATASET.* defaults). */
 export interface TrainPoseOptions extends Partial<Omit<PoseAugmentOptions, 'inputSize' | 'dataset'>> {
   epochs: number;
   batchSize?: number;

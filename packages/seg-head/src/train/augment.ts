@@ -8,6 +8,7 @@ export interface SegTrainSample {
   labels: Int32Array;
 }
 
+/** Settings of {@link augmentSegSample} (official TRAIN.* values). */
 export interface SegAugmentOptions {
   /** Long side before the random scale (TRAIN.BASE_SIZE). */
   baseSize: number;

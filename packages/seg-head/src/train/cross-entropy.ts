@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resizeBilinearLikeTorch } from '@hrnetjs/core';
 
+/** Options of the segmentation losses. */
 export interface CrossEntropyOptions {
   /** Label that contributes nothing (255 in the official configs). */
   ignoreLabel?: number;

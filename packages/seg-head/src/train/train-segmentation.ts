@@ -10,6 +10,7 @@ export interface SegExample {
   labels: ArrayLike<number>;
 }
 
+/** Options of {@link trainSegmentation} (official yaml defaults). */
 export interface TrainSegmentationOptions extends Partial<SegAugmentOptions> {
   epochs: number;
   batchSize?: number;
