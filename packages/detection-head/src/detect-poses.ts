@@ -1,4 +1,4 @@
-import type { PixelData, RgbImage } from '@hrnetjs/core';
+import type { ImageInput } from '@hrnetjs/core';
 import type { Detection, DetectOptions } from './detect.js';
 
 /** A person box with its detector score, as the top-down pose pipeline takes it. */
@@ -15,12 +15,12 @@ export interface ScoredBox {
  * poses for scored boxes, with the official rescoring and OKS-NMS when `nms` is set.
  */
 export interface ScoredBoxPoseEstimator<P> {
-  estimatePoses(image: RgbImage | PixelData, options: { boxes: readonly ScoredBox[]; nms: boolean; flipTest?: boolean }): Promise<P[]>;
+  estimatePoses(image: ImageInput, options: { boxes: readonly ScoredBox[]; nms: boolean; flipTest?: boolean }): Promise<P[]>;
 }
 
 /** Something that finds boxes: a FasterRCNN. */
 export interface BoxDetector {
-  detect(image: RgbImage | PixelData, options?: DetectOptions): Promise<Detection[]>;
+  detect(image: ImageInput, options?: DetectOptions): Promise<Detection[]>;
 }
 
 export interface DetectPosesOptions {
@@ -47,7 +47,7 @@ export function detectionsToPersonBoxes(detections: readonly Detection[]): Score
 export async function detectPoses<P>(
   detector: BoxDetector,
   poseEstimator: ScoredBoxPoseEstimator<P>,
-  image: RgbImage | PixelData,
+  image: ImageInput,
   options: DetectPosesOptions = {},
 ): Promise<P[]> {
   const people = await detector.detect(image, {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fromPixelData, type PixelData, type RgbImage } from '@hrnetjs/core';
+import { type ImageInput, toRgbImage } from '@hrnetjs/core';
 import { COCO_CLASSES } from './coco-classes.js';
 import type { FasterRCNN, SimpleTestOptions } from './faster-rcnn.js';
 import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE, preprocessForDetection } from './preprocess.js';
@@ -50,8 +50,8 @@ function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly
  * normalise, pad, run, rescale to the original image. Sorted by descending score. Every tensor it
  * creates is disposed.
  */
-export async function detect(model: FasterRCNN, image: RgbImage | PixelData, options: DetectOptions = {}): Promise<Detection[]> {
-  const rgb = image.data.length === image.width * image.height * 3 && image.data instanceof Uint8Array ? (image as RgbImage) : fromPixelData(image);
+export async function detect(model: FasterRCNN, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
+  const rgb = await toRgbImage(image);
   const names = detectorClassNames(model.detector.bboxHead.numClasses);
   const allowedLabels = options.classes ? resolveClasses(options.classes, names) : undefined;
   if (options.maxDetections !== undefined && !(Number.isInteger(options.maxDetections) && options.maxDetections > 0)) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, type PixelData, type RgbImage, TaskModel } from '@hrnetjs/core';
+import { type ImageInput, type ModelConfig, TaskModel } from '@hrnetjs/core';
 import { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
@@ -113,7 +113,7 @@ export class FasterRCNN extends TaskModel {
   }
 
   /** Image in, boxes out (original-image pixels, score-descending); see {@link detect}. */
-  detect(image: RgbImage | PixelData, options: DetectOptions = {}): Promise<Detection[]> {
+  detect(image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
     return detect(this, image, options);
   }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RgbImage } from '@hrnetjs/core';
+import { type ImageInput, type RgbImage, toRgbImage } from '@hrnetjs/core';
 import type { Palette } from './datasets/palette.js';
 import { inputTensor } from './input-transform.js';
 import { multiScaleInference } from './multi-scale-inference.js';
@@ -23,12 +23,13 @@ export interface SegmentResult {
 }
 
 /**
- * Semantic segmentation of one RGB image as the official test code does it: `input_transform`
+ * Semantic segmentation of one image (any {@link ImageInput}) as the official test code does it: `input_transform`
  * (RGB ÷ 255, − mean, ÷ std), `multi_scale_inference` over the configured scales (flip, sliding
  * windows, exp'd predictions summed), argmax. Settings come from the model config's official yaml
  * (TEST.*, DATASET.DATASET) or preset, overridden by `options`. Any image size works.
  */
-export async function segment(model: SegModel, image: RgbImage, options: SegmentOptions = {}): Promise<SegmentResult> {
+export async function segment(model: SegModel, input: ImageInput, options: SegmentOptions = {}): Promise<SegmentResult> {
+  const image = await toRgbImage(input);
   const settings = resolveSegSettings(model.config, options);
   const x = inputTensor(image, settings.mean, settings.std);
   let pred: tf.Tensor4D | null = null;

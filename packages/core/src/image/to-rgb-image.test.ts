@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@hrnetjs/core/node';
+import { readFileSync } from 'node:fs';
+import { fixturePath } from '@hrnetjs/test-utils';
+import { useBackend } from '../backend/backends.js';
+import { decodeImage } from './decode-image.js';
 import { describe, expect, it } from 'vitest';
-import { toRgbImage } from './image-input.js';
+import { toRgbImage } from './to-rgb-image.js';
 
 describe('toRgbImage', () => {
   it('passes 8-bit RGB through without copying and drops alpha from RGBA', async () => {
@@ -18,8 +21,20 @@ describe('toRgbImage', () => {
     t.dispose();
   });
 
+  it('decodes encoded PNG bytes given as a Buffer, a Uint8Array or an ArrayBuffer', async () => {
+    const buffer = readFileSync(fixturePath('pose', 'image.png'));
+    const expected = await decodeImage(buffer);
+    const copy = Uint8Array.from(buffer);
+    for (const input of [buffer, copy, copy.buffer]) {
+      const image = await toRgbImage(input);
+      expect([image.width, image.height]).toEqual([640, 480]);
+      expect(Buffer.from(image.data).equals(Buffer.from(expected.data))).toBe(true);
+    }
+  });
+
   it('says what it expected for anything else', async () => {
-    await expect(toRgbImage('photo.jpg' as never)).rejects.toThrow(/RgbImage .* or a tf.Tensor3D/);
+    await expect(toRgbImage('photo.jpg' as never)).rejects.toThrow(/got the string 'photo.jpg': decode files first \(readImageFile/);
+    await expect(toRgbImage({ width: 3, height: 2 })).rejects.toThrow(/needs a canvas .*browsers only/);
     await expect(toRgbImage({ data: new Uint8Array(12), width: 3, height: 2 })).rejects.toThrow(/3 \(RGB\) or 4 \(RGBA\)/);
   });
 });
