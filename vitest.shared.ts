@@ -6,7 +6,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['src/**/*.test.ts'],
-    testTimeout: 120_000,
+    // CLI tests spawn whole pipelines; on 2 busy cores the slowest take minutes.
+    testTimeout: 600_000,
     hookTimeout: 120_000,
   },
 });

@@ -33,3 +33,4 @@ export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi
 export { StandardRoIHead } from './roi-head.js';
 export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
 export { type BoxDetector, detectionsToPersonBoxes, detectPoses, type DetectPosesOptions, type ScoredBox, type ScoredBoxPoseEstimator } from './detect-poses.js';
+export * from './train/index.js';

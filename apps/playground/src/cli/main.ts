@@ -12,6 +12,7 @@ import { poseCommand } from './commands/pose.js';
 import { detectCommand } from './commands/detect.js';
 import { evalSegCommand } from './commands/eval-seg.js';
 import { segmentCommand } from './commands/segment.js';
+import { convertCommand } from './commands/convert.js';
 
 const USAGE = `usage: pnpm hrnet <command> [options]
 
@@ -40,7 +41,10 @@ commands:
            semantic segmentation as the official test code (settings from the config's TEST section)
   eval-seg --pred <dir of label PNGs or .npy> --gt <dir of label PNGs> --classes N [--ignore 255]
            [--dataset cityscapes|ade20k|pascal_ctx|lip] [--cityscapes-ids] [--json out.json]
-           per-class IoU, mIoU, pixel accuracy (files matched by name)`;
+           per-class IoU, mIoU, pixel accuracy (files matched by name)
+  convert  <checkpoint> --to safetensors|tfjs [--dtype float32|float16] [--out <file or dir>]
+           rewrite weights for the web: <name>.safetensors or <name>-tfjs/model.json + shards beside the input
+           (same state-dict names; float16 halves the size; a converted file works as --weights everywhere)`;
 
 const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: ParseArgsConfig['options'] }> = {
   keys: { run: keysCommand, options: { config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } } },
@@ -125,6 +129,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       json: { type: 'string' },
     },
   },
+  convert: { run: convertCommand, options: { to: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' } } },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import { CheckpointError } from './errors.js';
-import type { CheckpointFormat } from './parsed-checkpoint.js';
+import type { FileCheckpointFormat } from './parsed-checkpoint.js';
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
@@ -9,7 +9,7 @@ const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart
  * its magic-number pickle is verified when read). Checked in that order because a safetensors
  * header length can itself start with `0x80`.
  */
-export function detectFormat(bytes: Uint8Array): CheckpointFormat {
+export function detectFormat(bytes: Uint8Array): FileCheckpointFormat {
   if (bytes.length >= 10 && bytes[8] === 0x7b) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const length = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);

@@ -1,4 +1,15 @@
 import type { StateDict, TensorValues } from '../tensor/tensor-data.js';
+import { encodeFloat16 } from './float16.js';
+
+/** Options of {@link encodeSafetensors}. */
+export interface EncodeSafetensorsOptions {
+  /**
+   * Storage type of floating tensors: `'float16'` halves the file (values rounded to nearest even,
+   * read back widened to float32), `'float32'` narrows float64 too. Default: each tensor's own type.
+   * Integer tensors (`num_batches_tracked` is int64) are never changed.
+   */
+  dtype?: 'float32' | 'float16';
+}
 
 /** safetensors dtype tag of the typed array a tensor holds (float16/bfloat16 were widened to float32). */
 function dtypeTag(values: TensorValues): string {
@@ -11,17 +22,31 @@ function dtypeTag(values: TensorValues): string {
   return 'U8';
 }
 
+/** The tensor's bytes and dtype tag as stored, after the optional float conversion. */
+function storedBytes(values: TensorValues, dtype: EncodeSafetensorsOptions['dtype']): { tag: string; data: Uint8Array } {
+  const isFloat = values instanceof Float32Array || values instanceof Float64Array;
+  let stored: TensorValues | Uint16Array = values;
+  if (isFloat && dtype === 'float16') stored = encodeFloat16(values);
+  else if (values instanceof Float64Array && dtype === 'float32') stored = Float32Array.from(values);
+  const tag = stored instanceof Uint16Array ? 'F16' : dtypeTag(stored);
+  return { tag, data: new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength) };
+}
+
 /**
  * Encodes a state dict as safetensors (little-endian, data in state-dict order): the format our
  * training code saves and every reader (ours, Python's `safetensors`) loads back.
  */
-export function encodeSafetensors(stateDict: StateDict, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(
+  stateDict: StateDict,
+  metadata?: Record<string, string>,
+  options: EncodeSafetensorsOptions = {},
+): Uint8Array {
   const header: Record<string, unknown> = metadata ? { __metadata__: metadata } : {};
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of stateDict) {
-    const data = new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength);
-    header[name] = { dtype: dtypeTag(t.values), shape: t.shape, data_offsets: [offset, offset + data.length] };
+    const { tag, data } = storedBytes(t.values, options.dtype);
+    header[name] = { dtype: tag, shape: t.shape, data_offsets: [offset, offset + data.length] };
     chunks.push(data);
     offset += data.length;
   }

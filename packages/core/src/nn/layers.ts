@@ -111,6 +111,12 @@ export class BatchNorm2d extends Module {
   /** Running-stat update rate while training (PyTorch's momentum; the seg code uses 0.01). */
   momentum = 0.1;
 
+  /**
+   * mmdet's `norm_eval`: while training, normalise with the running statistics and leave them
+   * unchanged (γ and β still learn). Detectors fine-tuned from ImageNet weights use it.
+   */
+  normEval = false;
+
   constructor(
     readonly numFeatures: number,
     readonly mode: 'standard' | 'inplace-abn' = 'standard',
@@ -132,6 +138,7 @@ export class BatchNorm2d extends Module {
    * stats towards the batch's (unbiased variance), as PyTorch's BatchNorm2d does in train mode.
    */
   forwardTraining(y: tf.Tensor4D): tf.Tensor4D {
+    if (this.normEval) return this.normalize(y, this.variable('running_mean'), this.variable('running_var'));
     const { mean, variance } = tf.moments(y, [0, 1, 2]);
     const count = y.size / this.numFeatures;
     tf.tidy(() => {
@@ -142,6 +149,10 @@ export class BatchNorm2d extends Module {
       runningMean.assign(tf.add(tf.mul(runningMean, 1 - m), tf.mul(mean, m)));
       runningVar.assign(tf.add(tf.mul(runningVar, 1 - m), tf.mul(unbiased, m)));
     });
+    return this.normalize(y, mean, variance);
+  }
+
+  private normalize(y: tf.Tensor4D, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor4D {
     const weight = this.variable('weight');
     const gamma = this.mode === 'inplace-abn' ? tf.add(tf.abs(weight), BN_EPS) : weight;
     const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPS)));

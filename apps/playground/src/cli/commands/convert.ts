@@ -1,0 +1,64 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { encodeSafetensors } from '@hrnetjs/core';
+import { readCheckpointFile, writeTfjsWeightsFile } from '@hrnetjs/core/node';
+import { CliError } from '../cli-error.js';
+import { userPath } from '../paths.js';
+import type { CommandContext } from './command.js';
+
+const TARGETS = ['safetensors', 'tfjs'] as const;
+const DTYPES = ['float32', 'float16'] as const;
+type Target = (typeof TARGETS)[number];
+
+const isManifest = (path: string) => extname(path).toLowerCase() === '.json';
+
+/** The checkpoint's name without its extension; a `<name>-tfjs/model.json` input gives `<name>`. */
+function stem(input: string): string {
+  return isManifest(input) ? basename(dirname(input)).replace(/-tfjs$/, '') : basename(input, extname(input));
+}
+
+/** The folder the input "sits in": for a model.json, the folder that holds its `-tfjs` folder. */
+const besideInput = (input: string) => (isManifest(input) ? dirname(dirname(input)) : dirname(input));
+
+/**
+ * Where the converted weights go: `--out` (for tfjs a folder, or the model.json path itself),
+ * else beside the input as `<name>.safetensors` or `<name>-tfjs/model.json`.
+ */
+export function outputPath(input: string, to: Target, out: string | undefined): string {
+  if (to === 'safetensors') return out ? userPath(out) : join(besideInput(input), `${stem(input)}.safetensors`);
+  if (!out) return join(besideInput(input), `${stem(input)}-tfjs`, 'model.json');
+  const path = userPath(out);
+  return isManifest(path) ? path : join(path, 'model.json');
+}
+
+/**
+ * `hrnet convert <checkpoint> --to safetensors|tfjs [--dtype float32|float16] [--out path]`:
+ * rewrites any checkpoint the reader loads (.pth, .safetensors, TF.js model.json) as safetensors
+ * or TF.js weight shards for the web, with the same state-dict names; float16 halves the size.
+ */
+export async function convertCommand({ options, positionals, stdout }: CommandContext): Promise<void> {
+  if (positionals.length !== 1) throw new CliError(`convert needs exactly one input checkpoint, got ${positionals.length}: convert <in.pth|.safetensors> --to safetensors|tfjs`);
+  const to = options.required('to') as Target;
+  if (!TARGETS.includes(to)) throw new CliError(`--to must be one of ${TARGETS.join(', ')}; got '${to}'`);
+  const dtype = (options.string('dtype') ?? 'float32') as (typeof DTYPES)[number];
+  if (!DTYPES.includes(dtype)) throw new CliError(`--dtype must be one of ${DTYPES.join(', ')}; got '${dtype}'`);
+  const input = userPath(positionals[0]);
+  const out = outputPath(input, to, options.string('out'));
+  if (resolve(out) === resolve(input)) throw new CliError(`the output ${out} would overwrite the input; pass --out <another path>`);
+
+  const checkpoint = await readCheckpointFile(input);
+  const { stateDict } = checkpoint;
+  const metadata = { converted_from: basename(input), dtype };
+  let bytes: number;
+  if (to === 'safetensors') {
+    // 'pt' is what Python's safetensors.torch.save_file records.
+    const data = encodeSafetensors(stateDict, { format: 'pt', ...metadata }, { dtype });
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, data);
+    bytes = data.length;
+  } else {
+    bytes = await writeTfjsWeightsFile(out, stateDict, { dtype, metadata });
+  }
+  const dropped = checkpoint.ignored.length ? `, dropped ${checkpoint.ignored.length} training-only keys` : '';
+  stdout(`${basename(input)} (${checkpoint.format}) → ${out}: ${stateDict.size} tensors, ${bytes} bytes, ${dtype}${dropped}`);
+}

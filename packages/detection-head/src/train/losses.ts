@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** torch.finfo(float32).eps: mmdet 2.x's `weight_reduce_loss` divides by avg_factor + eps. */
+const EPS = 1.1920928955078125e-7;
+
+/** mmdet `weight_reduce_loss(loss, weight, 'mean', avg_factor)`: Σ loss·weight / (avgFactor + eps). */
+function reduceByAvgFactor(loss: tf.Tensor, weight: tf.Tensor, avgFactor: number): tf.Scalar {
+  if (!(avgFactor > 0)) throw new Error(`avgFactor must be positive, got ${avgFactor}`);
+  return tf.div(tf.sum(tf.mul(loss, weight)), avgFactor + EPS) as tf.Scalar;
+}
+
+/**
+ * mmdet `CrossEntropyLoss(use_sigmoid=True)`: `binary_cross_entropy_with_logits` per element
+ * (numerically stable form max(x, 0) − x·z + log(1 + e^−|x|)), weighted and divided by avgFactor.
+ * All three tensors have the same shape.
+ */
+export function sigmoidCrossEntropy(logits: tf.Tensor, targets: tf.Tensor, weights: tf.Tensor, avgFactor: number): tf.Scalar {
+  return tf.tidy(() => {
+    const loss = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, targets)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    return reduceByAvgFactor(loss, weights, avgFactor);
+  });
+}
+
+/**
+ * mmdet `CrossEntropyLoss(use_sigmoid=False)`: softmax cross entropy of logits [N, K] against
+ * integer labels [N] (int32), weighted per row and divided by avgFactor.
+ */
+export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, weights: tf.Tensor1D, avgFactor: number): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
+    const loss = tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), oneHot), 1));
+    return reduceByAvgFactor(loss, weights, avgFactor);
+  });
+}
+
+/** mmdet `L1Loss`: |pred − target| per element, weighted and divided by avgFactor. */
+export function l1Loss(pred: tf.Tensor, target: tf.Tensor, weights: tf.Tensor, avgFactor: number): tf.Scalar {
+  return tf.tidy(() => reduceByAvgFactor(tf.abs(tf.sub(pred, target)), weights, avgFactor));
+}

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRandom, enableTraining, fit, type FitProgress, SGD } from '@hrnetjs/core';
+import type { FasterRCNN } from '../faster-rcnn.js';
+import { detectorForwardTrain } from './detector-loss.js';
+import { stepLrWithWarmup } from './lr-schedule.js';
+import { freezeBatchNormStats } from './norm-eval.js';
+import { defaultFasterRcnnTrainConfig, type FasterRcnnTrainConfig, parseFasterRcnnTrainConfig } from './train-config.js';
+import {
+  collateSamples,
+  type DetectionExample,
+  type DetectionTrainPipelineConfig,
+  type DetectionTrainSample,
+  MMDET_TRAIN_PIPELINE,
+  prepareTrainSample,
+  validGroundTruth,
+} from './train-pipeline.js';
+
+/** Progress after every step: the total and mmdet's four loss terms of that step. */
+export interface DetectorTrainProgress extends FitProgress {
+  losses: { lossRpnCls: number; lossRpnBbox: number; lossCls: number; lossBbox: number };
+}
+
+export interface TrainDetectorOptions {
+  epochs: number;
+  /** Images per step (mmdet's samples_per_gpu × GPUs; 2 per GPU in the configs). */
+  batchSize?: number;
+  /** SGD base lr; default mmdet's linear scaling 0.02 × batchSize / 16. */
+  learningRate?: number;
+  momentum?: number;
+  weightDecay?: number;
+  /** Linear warmup (schedule_1x: 500 iterations from 0.001 × lr). */
+  warmupIters?: number;
+  warmupRatio?: number;
+  /** Epochs where the lr drops by `gamma` (schedule_1x: [8, 11], 0.1). */
+  steps?: number[];
+  gamma?: number;
+  /** Train pipeline; default mmdet's (1333×800 keep-ratio, flip 0.5, ImageNet mean/std, pad 32). */
+  pipeline?: Partial<DetectionTrainPipelineConfig>;
+  /** `train_cfg`; default the model dict's `train_cfg`, else mmdet's faster_rcnn_r50_fpn values. */
+  trainCfg?: FasterRcnnTrainConfig;
+  /** Backbone BN on running statistics (mmdet HRNet's norm_eval, default true). */
+  normEval?: boolean;
+  /** First epoch to run (resuming: weights and optimizer state are the caller's). */
+  startEpoch?: number;
+  seed?: number;
+  onProgress?: (progress: DetectorTrainProgress) => void;
+  onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
+}
+
+/**
+ * Trains a {@link FasterRCNN} with mmdet 2.x semantics: the train pipeline per image and epoch
+ * (seeded flips and shuffling), RPN sigmoid CE + L1 on sampled anchors, proposals without
+ * gradient, R-CNN softmax CE + L1 on sampled proposals and gt, SGD (momentum, weight decay)
+ * with linear warmup and step decay. Runs on any backend, wasm included. Images without a valid
+ * box are skipped (mmdet's filter_empty_gt). Returns the mean loss of every epoch.
+ */
+export async function trainDetector(model: FasterRCNN, examples: DetectionExample[], options: TrainDetectorOptions): Promise<number[]> {
+  await enableTraining();
+  if (!(options.epochs > 0)) throw new Error(`trainDetector: epochs must be a positive number, got ${options.epochs}`);
+  const numClasses = model.detector.bboxHead.numClasses;
+  const annotated = examples.map((e, i) => ({ image: e.image, gt: validGroundTruth(e, numClasses, i) })).filter((e) => e.gt.labels.length > 0);
+  if (annotated.length === 0) throw new Error('trainDetector: no example has a valid box (width and height ≥ 1 inside the image)');
+  const batchSize = options.batchSize ?? 2;
+  const pipeline: DetectionTrainPipelineConfig = { ...MMDET_TRAIN_PIPELINE, ...options.pipeline };
+  const rawTrainCfg = (model.config.head as { detector?: Record<string, unknown> }).detector?.train_cfg;
+  const trainCfg = options.trainCfg ?? (rawTrainCfg ? parseFasterRcnnTrainConfig(rawTrainCfg) : defaultFasterRcnnTrainConfig());
+  const schedule = {
+    baseLr: options.learningRate ?? (0.02 * batchSize) / 16,
+    warmupIters: options.warmupIters ?? 500,
+    warmupRatio: options.warmupRatio ?? 0.001,
+    steps: options.steps ?? [8, 11],
+    gamma: options.gamma ?? 0.1,
+  };
+  const random = createRandom(options.seed ?? 1);
+  const stepsPerEpoch = Math.ceil(annotated.length / batchSize);
+  const optimizer = new SGD(schedule.baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 1e-4 });
+  const restoreBn = (options.normEval ?? true) ? freezeBatchNormStats(model.features.backbone) : () => {};
+  let last = { lossRpnCls: 0, lossRpnBbox: 0, lossCls: 0, lossBbox: 0 };
+  try {
+    return await fit<DetectionTrainSample[]>({
+      model,
+      optimizer,
+      epochs: options.epochs,
+      startEpoch: options.startEpoch,
+      learningRate: (epoch, step) => stepLrWithWarmup(schedule, epoch, epoch * stepsPerEpoch + step),
+      batches: () => {
+        const order = shuffled(annotated.length, random);
+        const batches: DetectionTrainSample[][] = [];
+        for (let b = 0; b < order.length; b += batchSize) {
+          batches.push(order.slice(b, b + batchSize).map((i) => prepareTrainSample(annotated[i].image, annotated[i].gt, pipeline, random)));
+        }
+        return batches;
+      },
+      loss: (batch) => {
+        const { data, shape } = collateSamples(batch);
+        const losses = detectorForwardTrain(model, tf.tensor4d(data, shape), batch, trainCfg, random);
+        const read = (t: tf.Scalar) => t.dataSync()[0];
+        last = { lossRpnCls: read(losses.lossRpnCls), lossRpnBbox: read(losses.lossRpnBbox), lossCls: read(losses.lossCls), lossBbox: read(losses.lossBbox) };
+        return losses.total;
+      },
+      onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, losses: last })),
+      onEpochEnd: options.onEpochEnd,
+    });
+  } finally {
+    restoreBn();
+    optimizer.dispose();
+  }
+}
+
+/** Fisher–Yates permutation of 0…n−1 (seeded, so runs are reproducible). */
+function shuffled(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
