@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readNpyFile } from '@hrnetjs/core/node';
-import { difference, fixturePath, fixturesDir, repoRoot } from '@hrnetjs/test-utils';
+import { difference, fixturePath, fixturesDir, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-
-/** Runs `pnpm hrnet …` from the repository root exactly as a user would. */
-async function hrnet(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('pnpm', ['hrnet', ...args], { cwd: repoRoot(), maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const hrnet = (...args: string[]) => runHrnet(...args);
 
 const MANIFESTS: Array<[string, string, string]> = [
   ['pose-coco-w32-256x192', 'pose', 'manifest_coco_w32_256x192.json'],

@@ -1,25 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readImageFile, readNpyFile, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
 import { CITYSCAPES_PALETTE } from '@hrnetjs/seg-head';
-import { fixturePath, repoRoot } from '@hrnetjs/test-utils';
+import { fixturePath, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-
-/** Runs `pnpm hrnet …` from the repository root exactly as a user would. */
-async function hrnet(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('pnpm', ['hrnet', ...args], { cwd: repoRoot(), maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const hrnet = (...args: string[]) => runHrnet(...args);
 
 const dir = mkdtempSync(join(tmpdir(), 'hrnet-seg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, createRandom, enableTraining, fit, type FitProgress, multiStepLr } from '@hrnetjs/core';
+import { Adam, concatArrays, createRandom, enableTraining, fit, type FitProgress, multiStepLr } from '@hrnetjs/core';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { datasetForJoints } from '../datasets.js';
 import type { PoseModel } from '../pose-model.js';
@@ -81,8 +81,8 @@ export async function trainPose(model: PoseModel, examples: PoseExample[], optio
         const n = targets.length;
         const x = tf.tensor4d(input, [n, h, w, 3]);
         // Targets are [J, H, W] per sample; the network's heatmaps are NHWC.
-        const target = tf.transpose(tf.tensor4d(concat(targets.map((t) => t.target)), [n, joints, hh, hw]), [0, 2, 3, 1]) as tf.Tensor4D;
-        const weight = tf.tensor2d(concat(targets.map((t) => t.targetWeight)), [n, joints]);
+        const target = tf.transpose(tf.tensor4d(concatArrays(targets.map((t) => t.target), (n) => new Float32Array(n)), [n, joints, hh, hw]), [0, 2, 3, 1]) as tf.Tensor4D;
+        const weight = tf.tensor2d(concatArrays(targets.map((t) => t.targetWeight), (n) => new Float32Array(n)), [n, joints]);
         const heatmaps = model.forwardNamed(x).heatmaps as tf.Tensor4D;
         return options.ohkm ? jointsOhkmMseLoss(heatmaps, target, weight, options.ohkm.topK) : jointsMseLoss(heatmaps, target, weight);
       },
@@ -92,14 +92,4 @@ export async function trainPose(model: PoseModel, examples: PoseExample[], optio
   } finally {
     optimizer.dispose();
   }
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD } from '@hrnetjs/core';
+import { concatArrays, createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD } from '@hrnetjs/core';
 import type { SegModel } from '../seg-model.js';
 import { augmentSegSample, type SegAugmentOptions } from './augment.js';
 import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';
@@ -65,8 +65,8 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
         return batches;
       },
       loss: (batch) => {
-        const x = tf.tensor4d(concat(batch.map((s) => s.image)), [batch.length, cropH, cropW, 3]);
-        const y = tf.tensor3d(concatInt(batch.map((s) => s.labels)), [batch.length, cropH, cropW], 'int32');
+        const x = tf.tensor4d(concatArrays(batch.map((s) => s.image), (n) => new Float32Array(n)), [batch.length, cropH, cropW, 3]);
+        const y = tf.tensor3d(concatArrays(batch.map((s) => s.labels), (n) => new Int32Array(n)), [batch.length, cropH, cropW], 'int32');
         const logits = model.forwardNamed(x).logits as tf.Tensor4D;
         return options.ohem ? ohemCrossEntropyLoss(logits, y, { ...lossOptions, ...options.ohem }) : crossEntropyLoss(logits, y, lossOptions);
       },
@@ -86,24 +86,4 @@ function shuffled(n: number, random: () => number): number[] {
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function concatInt(parts: Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

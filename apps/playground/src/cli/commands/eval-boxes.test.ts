@@ -1,23 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { fixturePath, repoRoot } from '@hrnetjs/test-utils';
+import { fixturePath, repoRoot, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
+/** Plain execFile, for running from another directory with `pnpm -C`. */
 const run = promisify(execFile);
-
-/** Runs `pnpm hrnet …` from the repository root exactly as a user would. */
-async function hrnet(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('pnpm', ['hrnet', ...args], { cwd: repoRoot(), maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const hrnet = (...args: string[]) => runHrnet(...args);
 
 const fixture = (file: string) => fixturePath('coco_eval', file);
 

@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { decodeImage } from '@hrnetjs/core';
 import { readNpyFile } from '@hrnetjs/core/node';
-import { fixturePath, repoRoot } from '@hrnetjs/test-utils';
+import { fixturePath, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBox } from './pose.js';
 
-const run = promisify(execFile);
-
-/** Runs `pnpm hrnet pose …` from the repository root exactly as a user would. */
-async function hrnetPose(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('pnpm', ['hrnet', 'pose', ...args], { cwd: repoRoot(), maxBuffer: 64 << 20 });
-    return { stdout, stderr, code: 0 };
-  } catch (error) {
-    const e = error as { stdout: string; stderr: string; code: number };
-    return { stdout: e.stdout, stderr: e.stderr, code: e.code };
-  }
-}
+const hrnetPose = (...args: string[]) => runHrnet('pose', ...args);
 
 interface JsonPose {
   box: Record<string, number>;
