@@ -66,9 +66,11 @@ describe('pnpm hrnet forward', () => {
     ['pose', 'pose_tiny_config.json', 'pose_tiny_wrapped.pth', ['stem', 'layer1', 'stage2_out_0', 'stage3_out_2', 'stage4_out_0', 'heatmaps']],
     ['seg', 'seg_tiny_config.json', 'seg_tiny.pth', ['logits']],
     ['det', 'det_tiny_config.json', 'det_tiny.pth', ['backbone_out_0', 'backbone_out_3', 'neck_out_0', 'neck_out_4']],
+    // A full detector dict with only the backbone+neck checkpoint: the feature outputs, no heads needed.
+    ['det', 'faster_rcnn_tiny_full_config.json', 'det_tiny.pth', ['backbone_out_1', 'backbone_out_2', 'neck_out_1', 'neck_out_3']],
   ];
   it.each(cases)('%s: writes the fixture-named outputs that match the official ones (1e-4 of std)', async (group, config, weights, names) => {
-    const dir = join(out, group);
+    const dir = join(out, `${group}-${config}`);
     const result = await hrnet(
       'forward', '--config', fixturePath(group, config), '--weights', fixturePath(group, weights),
       '--input', fixturePath(group, 'input.npy'), '--output-dir', dir, '--backend', 'wasm',

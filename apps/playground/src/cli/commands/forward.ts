@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendName, fromNCHW, toNCHW } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend, writeNpyFile } from '@hrnetjs/core/node';
-import { FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { createModel } from '../../models.js';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
@@ -36,15 +36,17 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}${info.skipped.length ? ` (skipped: ${info.skipped.map((s) => `${s.name} ${s.reason}`).join('; ')})` : ''}`);
 
-  const detector =
-    config.head.type === 'mmdet' && config.head.neck && isFasterRcnnDetector(config.head.detector) ? new FasterRCNN(config) : null;
-  const model = detector ?? createModel(config);
   // Several files may hold parts of one model (e.g. backbone+neck and detector heads).
   const merged = new Map();
   for (const file of weightFiles) {
     const checkpoint = await readCheckpointFile(userPath(file));
     for (const [k, v] of checkpoint.stateDict) merged.set(k, v);
   }
+  const detectorConfig = config.head.type === 'mmdet' && config.head.neck && isFasterRcnnDetector(config.head.detector);
+  const hasHeads = [...merged.keys()].some((k) => k.startsWith('rpn_head.') || k.startsWith('roi_head.'));
+  if (detectorConfig && !hasHeads) stderr('the weights hold no rpn_head / roi_head: writing the backbone and neck outputs only');
+  const detector = detectorConfig && hasHeads ? new FasterRCNN(config) : null;
+  const model = detector ?? (detectorConfig ? new DetectionFeatureModel(config) : createModel(config));
   model.load(merged);
 
   const x = fromNCHW(input);
