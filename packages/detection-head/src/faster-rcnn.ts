@@ -83,11 +83,18 @@ export class FasterRCNN extends TaskModel {
       throw new Error(`FasterRCNN.simpleTest takes one image as NHWC [1, H, W, 3]; got [${x.shape.join(', ')}]`);
     }
     const imgMeta = meta ?? this.detector.imgMeta ?? { imgShape: [x.shape[1], x.shape[2]], scaleFactor: [1, 1, 1, 1] };
+    return this.simpleTestOnLevels(this.neckLevels(x), imgMeta, options);
+  }
+
+  /**
+   * The RPN + RoI part of {@link simpleTest} on neck levels computed elsewhere (e.g. by a backbone
+   * shared with other heads). Takes ownership of `levels` and disposes them.
+   */
+  async simpleTestOnLevels(levels: tf.Tensor4D[], imgMeta: ImageMeta, options: SimpleTestOptions = {}): Promise<SimpleTestResult> {
     const cfg = {
       rpn: { ...this.testCfg.rpn, ...options.testCfg?.rpn },
       rcnn: { ...this.testCfg.rcnn, ...options.testCfg?.rcnn },
     };
-    const levels = this.neckLevels(x);
     let features: FeatureMap[];
     let rpnOut;
     try {

@@ -1,0 +1,1 @@
+export { createMultiTask, type MultiTaskHeads, MultiTaskModel, type MultiTaskResult } from './multi-task-model.js';

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type ModelConfig, resizeBilinearLikeTorch, TaskModel } from '@hrnetjs/core';
+import { FasterRCNN, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
+import { SegLastLayer } from '@hrnetjs/seg-head';
+
+/** What the shared model adds to a Faster R-CNN config: the segmentation head. */
+export interface MultiTaskHeads {
+  /** Segmentation classes of `last_layer`. */
+  numClasses: number;
+  /** Kernel of the last conv (1 or 3), as FINAL_CONV_KERNEL. */
+  finalConvKernel?: number;
+}
+
+/** One pass of the shared model: segmentation logits and detections of the same input. */
+export interface MultiTaskResult {
+  /** [1, H/4, W/4, classes] NHWC logits; the caller disposes it. */
+  logits: tf.Tensor4D;
+  detections: SimpleTestResult;
+}
+
+/**
+ * Segmentation and detection heads on ONE HRNet backbone pass: the backbone branches feed the
+ * HRNetV2 `last_layer` and the HRFPN neck → RPN → RoI head. Keys: the mmdet detector's
+ * (`backbone.*`, `neck.*`, `rpn_head.*`, `roi_head.*`) plus `last_layer.*`, so one checkpoint holds all heads.
+ */
+export class MultiTaskModel extends TaskModel {
+  readonly detector: FasterRCNN;
+  readonly lastLayer: SegLastLayer;
+  /** Backbone passes so far (a shared pass counts once for both heads). */
+  backbonePasses = 0;
+
+  constructor(config: ModelConfig, heads: MultiTaskHeads) {
+    super(config);
+    this.detector = this.child('', new FasterRCNN(config));
+    const channels = this.detector.features.backbone.outChannels.reduce((a, b) => a + b, 0);
+    this.lastLayer = this.child('last_layer', new SegLastLayer(channels, heads.numClasses, heads.finalConvKernel ?? 1, config.backbone.batchNorm));
+  }
+
+  /** Backbone branches, the HRNetV2 logits and the neck levels from one backbone pass. */
+  private shared(x: tf.Tensor4D): { logits: tf.Tensor4D; levels: tf.Tensor4D[] } {
+    this.backbonePasses++;
+    return tf.tidy(() => {
+      const branches = this.detector.features.backbone.forward(x);
+      const [, height, width] = branches[0].shape;
+      const upsampled = branches.map((t) => resizeBilinearLikeTorch(t, height, width, this.config.backbone.alignCorners));
+      const logits = this.lastLayer.forward(tf.concat(upsampled, 3));
+      const neck = this.detector.features.neck;
+      if (!neck) throw new Error('the multi-task model needs an HRFPN neck in its config');
+      return { logits, levels: neck.forward(branches) };
+    });
+  }
+
+  /** Segmentation logits and detections of one normalised, padded image [1, H, W, 3]. */
+  async segmentAndDetect(x: tf.Tensor4D, meta?: ImageMeta): Promise<MultiTaskResult> {
+    const { logits, levels } = this.shared(x);
+    const imgMeta = meta ?? { imgShape: [x.shape[1], x.shape[2]] as [number, number], scaleFactor: [1, 1, 1, 1] as [number, number, number, number] };
+    return { logits, detections: await this.detector.simpleTestOnLevels(levels, imgMeta) };
+  }
+
+  protected computeOutputs(x: tf.Tensor4D): Record<string, tf.Tensor> {
+    const { logits, levels } = this.shared(x);
+    const outputs: Record<string, tf.Tensor> = { logits };
+    levels.forEach((t, i) => (outputs[`neck_out_${i}`] = t));
+    return outputs;
+  }
+}
+
+/** `createMultiTask({ config, heads })`: the shared-backbone seg + det model. */
+export function createMultiTask(options: { config: ModelConfig; heads: MultiTaskHeads }): MultiTaskModel {
+  return new MultiTaskModel(options.config, options.heads);
+}
