@@ -2,3 +2,4 @@ export { type Difference, difference } from './compare.js';
 export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
 export { iou, matchedFraction } from './match-boxes.js';
 export { type CliResult, runHrnet } from './run-hrnet.js';
+export { type OracleCase, oracleCase, oracleDifferences, type OracleManifest } from './oracle-case.js';
