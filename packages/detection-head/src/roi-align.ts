@@ -68,9 +68,13 @@ export function roiAlign(feature: FeatureMap, rois: Float32Array, options: RoIAl
   return out;
 }
 
-/** Adds the bilinear sample at (y, x) of every channel to `acc` (torchvision's border rules). */
-function accumulateBilinear(acc: Float32Array, data: Float32Array, H: number, W: number, C: number, yIn: number, xIn: number): void {
-  if (yIn < -1 || yIn > H || xIn < -1 || xIn > W) return;
+/**
+ * The four taps of a bilinear sample at (y, x) of an H×W map with torchvision's RoIAlign border
+ * rules: writes pixel indices to `taps[0..3]` and their weights to `taps[4..7]`; false when the
+ * point lies outside (it then contributes nothing). Shared by inference and the trainable RoIAlign.
+ */
+export function bilinearTaps(H: number, W: number, yIn: number, xIn: number, taps: Float64Array): boolean {
+  if (yIn < -1 || yIn > H || xIn < -1 || xIn > W) return false;
   let y = yIn <= 0 ? 0 : yIn;
   let x = xIn <= 0 ? 0 : xIn;
   let yLow = Math.trunc(y);
@@ -89,14 +93,24 @@ function accumulateBilinear(acc: Float32Array, data: Float32Array, H: number, W:
   const lx = f32(x - xLow);
   const hy = f32(1 - ly);
   const hx = f32(1 - lx);
-  const w1 = f32(hy * hx);
-  const w2 = f32(hy * lx);
-  const w3 = f32(ly * hx);
-  const w4 = f32(ly * lx);
-  const p1 = (yLow * W + xLow) * C;
-  const p2 = (yLow * W + xHigh) * C;
-  const p3 = (yHigh * W + xLow) * C;
-  const p4 = (yHigh * W + xHigh) * C;
+  taps[0] = yLow * W + xLow;
+  taps[1] = yLow * W + xHigh;
+  taps[2] = yHigh * W + xLow;
+  taps[3] = yHigh * W + xHigh;
+  taps[4] = f32(hy * hx);
+  taps[5] = f32(hy * lx);
+  taps[6] = f32(ly * hx);
+  taps[7] = f32(ly * lx);
+  return true;
+}
+
+const scratch = new Float64Array(8);
+
+/** Adds the bilinear sample at (y, x) of every channel to `acc`. */
+function accumulateBilinear(acc: Float32Array, data: Float32Array, H: number, W: number, C: number, yIn: number, xIn: number): void {
+  if (!bilinearTaps(H, W, yIn, xIn, scratch)) return;
+  const [p1, p2, p3, p4] = [scratch[0] * C, scratch[1] * C, scratch[2] * C, scratch[3] * C];
+  const [w1, w2, w3, w4] = [scratch[4], scratch[5], scratch[6], scratch[7]];
   for (let c = 0; c < C; c++) {
     acc[c] += w1 * data[p1 + c] + w2 * data[p2 + c] + w3 * data[p3 + c] + w4 * data[p4 + c];
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { RoIAlignOptions } from '../roi-align.js';
+import { bilinearTaps, type RoIAlignOptions } from '../roi-align.js';
 import { mapRoiLevels, type RoIExtractorConfig } from '../roi-extractor.js';
 
 const f32 = Math.fround;
@@ -23,33 +23,15 @@ interface SampleSite {
   width: number;
 }
 
-/** Adds the taps of the bilinear sample at (y, x) to `taps` (pixel → weight), torchvision's border rules. */
+const scratch = new Float64Array(8);
+
+/** Adds the taps of the bilinear sample at (y, x) to `taps` (pixel → weight × scale). */
 function addBilinearTaps(taps: Map<number, number>, site: SampleSite, yIn: number, xIn: number, scale: number): void {
-  const { height: H, width: W, offset } = site;
-  if (yIn < -1 || yIn > H || xIn < -1 || xIn > W) return;
-  let y = yIn <= 0 ? 0 : yIn;
-  let x = xIn <= 0 ? 0 : xIn;
-  let yLow = Math.trunc(y);
-  let xLow = Math.trunc(x);
-  let yHigh: number;
-  let xHigh: number;
-  if (yLow >= H - 1) {
-    yHigh = yLow = H - 1;
-    y = yLow;
-  } else yHigh = yLow + 1;
-  if (xLow >= W - 1) {
-    xHigh = xLow = W - 1;
-    x = xLow;
-  } else xHigh = xLow + 1;
-  const ly = f32(y - yLow);
-  const lx = f32(x - xLow);
-  const hy = f32(1 - ly);
-  const hx = f32(1 - lx);
-  const add = (p: number, w: number) => taps.set(offset + p, (taps.get(offset + p) ?? 0) + w * scale);
-  add(yLow * W + xLow, f32(hy * hx));
-  add(yLow * W + xHigh, f32(hy * lx));
-  add(yHigh * W + xLow, f32(ly * hx));
-  add(yHigh * W + xHigh, f32(ly * lx));
+  if (!bilinearTaps(site.height, site.width, yIn, xIn, scratch)) return;
+  for (let k = 0; k < 4; k++) {
+    const p = site.offset + scratch[k];
+    taps.set(p, (taps.get(p) ?? 0) + scratch[4 + k] * scale);
+  }
 }
 
 /**
