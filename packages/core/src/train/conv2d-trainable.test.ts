@@ -8,12 +8,12 @@ beforeAll(async () => {
   await enableTraining();
 });
 
-async function gradients(backend: 'cpu' | 'wasm', useOurs: boolean, stride: number, pad: number, [h, w]: [number, number]) {
+async function gradients(backend: 'cpu' | 'wasm', useOurs: boolean, stride: number, pad: number, [h, w]: [number, number], k = 3) {
   await useBackend(backend);
   return tf.tidy(() => {
     const x = tf.randomNormal([2, h, w, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
-    const target = tf.randomNormal([2, Math.floor((h + 2 * pad - 3) / stride) + 1, Math.floor((w + 2 * pad - 3) / stride) + 1, 4], 0, 1, 'float32', 3);
+    const filter = tf.randomNormal([k, k, 3, 4], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const target = tf.randomNormal([2, Math.floor((h + 2 * pad - k) / stride) + 1, Math.floor((w + 2 * pad - k) / stride) + 1, 4], 0, 1, 'float32', 3);
     const loss = (a: tf.Tensor, b: tf.Tensor) => {
       const y = useOurs
         ? conv2dTrainable(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad)
@@ -26,11 +26,12 @@ async function gradients(backend: 'cpu' | 'wasm', useOurs: boolean, stride: numb
 }
 
 describe('conv2dTrainable', () => {
-  for (const [stride, pad, size] of [[1, 1, [6, 5]], [2, 1, [8, 6]], [2, 1, [7, 9]], [1, 0, [5, 5]]] as const) {
-    it(`gives the same input and filter gradients as tf.conv2d on cpu (stride ${stride}, pad ${pad}, ${size.join('×')})`, async () => {
-      const [refDx, refDw] = await gradients('cpu', false, stride, pad, size as [number, number]);
+  const cases = [[1, 1, [6, 5], 3], [2, 1, [8, 6], 3], [2, 1, [7, 9], 3], [1, 0, [5, 5], 3], [1, 0, [5, 4], 1], [2, 0, [7, 6], 1], [3, 1, [10, 8], 3]] as const;
+  for (const [stride, pad, size, k] of cases) {
+    it(`gives the same input and filter gradients as tf.conv2d on cpu (${k}×${k}, stride ${stride}, pad ${pad}, ${size.join('×')})`, async () => {
+      const [refDx, refDw] = await gradients('cpu', false, stride, pad, size as [number, number], k);
       for (const backend of ['cpu', 'wasm'] as const) {
-        const [dx, dw] = await gradients(backend, true, stride, pad, size as [number, number]);
+        const [dx, dw] = await gradients(backend, true, stride, pad, size as [number, number], k);
         dx.forEach((v, i) => expect(v).toBeCloseTo(refDx[i], 4));
         dw.forEach((v, i) => expect(v).toBeCloseTo(refDw[i], 3));
       }

@@ -19,9 +19,34 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kernelSize: nu
 }
 
 /**
- * A conv2d (NHWC, HWIO filter, PyTorch's symmetric padding) whose gradient needs no
- * Conv2DBackpropFilter kernel: input gradient by conv2dTranspose, filter gradient by
- * {@link conv2dFilterGrad}. Same values and gradients as `tf.conv2d` on every backend.
+ * dL/dX of a stride-s conv, written as a forward conv: dL/dY dilated by s (zeros between rows and
+ * columns), padded by k − 1 − pad on the top/left and what reaches the input size on the
+ * bottom/right, convolved with the spatially flipped filter with in/out channels swapped. The wasm
+ * backend's Conv2DBackpropInput is a plain loop several times slower than its (XNNPACK) Conv2D.
+ */
+export function conv2dInputGrad(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: [number, number, number, number], stride: number, pad: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, ho, wo, cout] = dy.shape;
+    const [, h, w] = inputShape;
+    const k = filter.shape[0];
+    let dilated = dy;
+    if (stride > 1) {
+      // [N, Ho, 1, Wo, 1, C] → zeros after each row / column → [N, Ho·s, Wo·s, C], then drop the trailing zeros.
+      const spread = tf.pad(tf.reshape(dy, [n, ho, 1, wo, 1, cout]), [[0, 0], [0, 0], [0, stride - 1], [0, 0], [0, stride - 1], [0, 0]]);
+      dilated = tf.slice(tf.reshape(spread, [n, ho * stride, wo * stride, cout]), [0, 0, 0, 0], [n, (ho - 1) * stride + 1, (wo - 1) * stride + 1, cout]) as tf.Tensor4D;
+    }
+    const before = k - 1 - pad;
+    const afterH = h + pad - ((ho - 1) * stride + 1);
+    const afterW = w + pad - ((wo - 1) * stride + 1);
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D; // [k, k, Cout, Cin]
+    return tf.conv2d(dilated, flipped, 1, [[0, 0], [before, afterH], [before, afterW], [0, 0]]);
+  });
+}
+
+/**
+ * A conv2d (NHWC, HWIO filter, PyTorch's symmetric padding) whose gradient needs no backprop
+ * kernels: input gradient by {@link conv2dInputGrad}, filter gradient by {@link conv2dFilterGrad},
+ * both forward convs (fast on wasm, present everywhere). Same values and gradients as `tf.conv2d`.
  */
 export function conv2dTrainable(x: tf.Tensor4D, filter: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
   const kernelSize = filter.shape[0];
@@ -32,7 +57,7 @@ export function conv2dTrainable(x: tf.Tensor4D, filter: tf.Tensor4D, stride: num
       value: tf.conv2d(xi, wi, stride, pad > 0 ? explicit : 'valid'),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const dx = tf.conv2dTranspose(dy as tf.Tensor4D, ws, xs.shape, stride, pad > 0 ? explicit : 'valid');
+        const dx = conv2dInputGrad(dy as tf.Tensor4D, ws, xs.shape, stride, pad);
         return [dx, conv2dFilterGrad(xs, dy as tf.Tensor4D, kernelSize, stride, pad)];
       },
     };
