@@ -20,6 +20,10 @@ export interface TrainPoseOptions extends Partial<Omit<PoseAugmentOptions, 'inpu
   /** LOSS.USE_OHKM with its top-k (8). */
   ohkm?: { topK?: number };
   seed?: number;
+  /** First epoch to run when resuming (pass the saved weights, and `optimizer` with its state). */
+  startEpoch?: number;
+  /** Optimizer to step (default: a new Adam at `learningRate`); the caller keeps and disposes it. */
+  optimizer?: Adam;
   onProgress?: (p: FitProgress) => void;
   /** After every epoch: save a checkpoint here (`writeCheckpointFile(path, exportStateDict(model))`). */
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
@@ -28,9 +32,10 @@ export interface TrainPoseOptions extends Partial<Omit<PoseAugmentOptions, 'inpu
 /**
  * Trains a PoseModel as the official `train.py` does: augmented person crops (scale, rotation,
  * flip, half-body), Gaussian heatmap targets, JointsMSELoss with target weights (or OHKM), Adam
- * with the step schedule. Runs on wasm too (our conv filter gradient). Returns the mean loss per epoch.
+ * with the step schedule. Runs on wasm too (our conv filter gradient). `examples` may be a function
+ * of the epoch (fresh data each epoch, e.g. generated scenes). Returns the mean loss per epoch.
  */
-export async function trainPose(model: PoseModel, examples: PoseExample[], options: TrainPoseOptions): Promise<number[]> {
+export async function trainPose(model: PoseModel, examples: PoseExample[] | ((epoch: number) => PoseExample[]), options: TrainPoseOptions): Promise<number[]> {
   await enableTraining();
   const head = model.config.head;
   if (head.type !== 'pose') throw new Error('trainPose needs a pose model');
@@ -51,9 +56,9 @@ export async function trainPose(model: PoseModel, examples: PoseExample[], optio
   const tables = normalizationTable(model.config.input.mean ?? [0.485, 0.456, 0.406], model.config.input.std ?? [0.229, 0.224, 0.225]);
   const sigma = options.sigma ?? (inputSize[1] >= 384 ? 3 : 2);
   const batchSize = options.batchSize ?? 4;
-  const random = createRandom(options.seed ?? 1);
+  const seed = options.seed ?? 1;
   const baseLr = options.learningRate ?? 1e-3;
-  const optimizer = new Adam(baseLr);
+  const optimizer = options.optimizer ?? new Adam(baseLr);
   const [w, h] = inputSize;
   const [hw, hh] = heatmapSize;
   const joints = head.numJoints;
@@ -62,16 +67,20 @@ export async function trainPose(model: PoseModel, examples: PoseExample[], optio
       model,
       optimizer,
       epochs: options.epochs,
+      startEpoch: options.startEpoch,
       learningRate: (epoch) => multiStepLr(baseLr, options.lrSteps ?? [170, 200], options.lrFactor ?? 0.1, epoch),
-      batches: () => {
-        const order = examples.map((_, i) => i);
+      batches: (epoch) => {
+        // One generator per epoch, so a run resumed at `startEpoch` sees the same crops as an uninterrupted one.
+        const random = createRandom(Math.imul(seed, 0x9e3779b1) + epoch);
+        const epochExamples = typeof examples === 'function' ? examples(epoch) : examples;
+        const order = epochExamples.map((_, i) => i);
         for (let i = order.length - 1; i > 0; i--) {
           const j = Math.floor(random() * (i + 1));
           [order[i], order[j]] = [order[j], order[i]];
         }
         const batches = [];
         for (let b = 0; b < order.length; b += batchSize) {
-          const samples = order.slice(b, b + batchSize).map((i) => jointsDatasetSample(examples[i], augment, random));
+          const samples = order.slice(b, b + batchSize).map((i) => jointsDatasetSample(epochExamples[i], augment, random));
           const targets = samples.map((s) => generateTarget(s.joints, s.visibility, { imageSize: inputSize, heatmapSize, sigma }));
           batches.push({ input: normalizeCrops(samples.map((s) => s.crop), tables), targets });
         }
@@ -90,6 +99,6 @@ export async function trainPose(model: PoseModel, examples: PoseExample[], optio
       onEpochEnd: options.onEpochEnd,
     });
   } finally {
-    optimizer.dispose();
+    if (!options.optimizer) optimizer.dispose();
   }
 }
