@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ImageInput, toRgbImage } from '@hrnetjs/core';
 import { COCO_CLASSES } from './coco-classes.js';
 import type { FasterRCNN, SimpleTestOptions } from './faster-rcnn.js';
-import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE, preprocessForDetection } from './preprocess.js';
+import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
 
 /** One detected object, in original-image pixels (the Transformers.js object-detection shape + id). */
 export interface Detection {
@@ -22,7 +22,7 @@ export interface DetectOptions {
   classes?: ReadonlyArray<string | number>;
   /** At most this many detections (replaces `test_cfg.rcnn.max_per_img`, 100 by default). */
   maxDetections?: number;
-  /** Overrides of the test pipeline (resize scale, normalisation, padding). */
+  /** Overrides of the model's `testPipeline` (resize scale, normalisation, padding). */
   pipeline?: Partial<DetectionPipelineConfig>;
   /** Overrides of the remaining test settings (RPN nms_pre, IoU thresholds, …). */
   testCfg?: SimpleTestOptions['testCfg'];
@@ -52,12 +52,12 @@ function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly
  */
 export async function detect(model: FasterRCNN, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
   const rgb = await toRgbImage(image);
-  const names = detectorClassNames(model.detector.bboxHead.numClasses);
+  const names = model.classNames;
   const allowedLabels = options.classes ? resolveClasses(options.classes, names) : undefined;
   if (options.maxDetections !== undefined && !(Number.isInteger(options.maxDetections) && options.maxDetections > 0)) {
     throw new Error(`maxDetections must be a positive integer, got ${options.maxDetections}`);
   }
-  const input = preprocessForDetection(rgb, { ...MMDET_TEST_PIPELINE, ...options.pipeline });
+  const input = preprocessForDetection(rgb, { ...model.testPipeline, ...options.pipeline });
   const rcnn = { ...options.testCfg?.rcnn };
   if (options.scoreThreshold !== undefined) rcnn.scoreThr = options.scoreThreshold;
   if (options.maxDetections !== undefined) rcnn.maxPerImg = options.maxDetections;

@@ -6,6 +6,7 @@ import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFas
 import type { Detections } from './multiclass-nms.js';
 import type { FeatureMap } from './roi-align.js';
 import { StandardRoIHead } from './roi-head.js';
+import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE } from './preprocess.js';
 import { RPNHead } from './rpn-head.js';
 
 /** Options of {@link FasterRCNN.simpleTest}. */
@@ -35,6 +36,9 @@ export class FasterRCNN extends TaskModel {
   readonly detector: FasterRcnnConfig;
   /** `test_cfg`; replace or edit it to change the test settings of every later call. */
   testCfg: FasterRcnnTestConfig;
+  /** The test pipeline {@link detect} starts from (mmdet's coco_detection.py unless set). */
+  testPipeline: DetectionPipelineConfig = { ...MMDET_TEST_PIPELINE };
+  private customClassNames?: readonly string[];
 
   constructor(config: ModelConfig) {
     super(config);
@@ -114,9 +118,17 @@ export class FasterRCNN extends TaskModel {
     return { proposals, ...dets };
   }
 
-  /** Class names by label id (COCO's for 80 classes). */
+  /** Class names by label id: as set (a checkpoint's `meta.CLASSES`), else COCO's for 80 classes, else `class_{i}`. */
   get classNames(): readonly string[] {
-    return detectorClassNames(this.detector.bboxHead.numClasses);
+    return this.customClassNames ?? detectorClassNames(this.detector.bboxHead.numClasses);
+  }
+
+  set classNames(names: readonly string[]) {
+    const n = this.detector.bboxHead.numClasses;
+    if (names.length !== n || names.some((name) => typeof name !== 'string' || name === '')) {
+      throw new Error(`FasterRCNN: expected ${n} non-empty class names (bbox_head.num_classes), got ${names.length}`);
+    }
+    this.customClassNames = [...names];
   }
 
   /** Image in, boxes out (original-image pixels, score-descending); see {@link detect}. */

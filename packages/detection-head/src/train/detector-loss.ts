@@ -42,42 +42,54 @@ export function detectorForwardTrain(
 ): DetectorLosses {
   const batch = x.shape[0];
   if (samples.length !== batch) throw new Error(`detectorForwardTrain: ${samples.length} samples for a batch of ${batch} images`);
-  const { rpnHead: rpnCfg, roiExtractor, bboxHead: bboxCfg } = model.detector;
-  return tf.tidy(() => {
-    const levels = model.neckLevels(x);
-    const { clsScores, bboxPreds } = model.rpnHead.forward(levels);
-    const featSizes = clsScores.map((c) => [c.shape[1], c.shape[2]] as [number, number]);
-    const anchorTargetSets = samples.map((s) =>
-      anchorTargets(imageAnchors(model.rpnHead.anchorGenerator, featSizes, s.meta.padShape), s.gtBboxes, s.meta.imgShape, trainCfg.rpn, rpnCfg.bboxCoder, random),
-    );
-    const { lossRpnCls, lossRpnBbox } = rpnLoss(clsScores, bboxPreds, anchorTargetSets);
+  return tf.tidy(() => ({ ...detectorLossesOnLevels(model, model.neckLevels(x), samples, trainCfg, random) }));
+}
 
-    // Proposals per image from the current RPN outputs (host values: no gradient flows back).
-    const logits = clsScores.map((c) => c.dataSync() as Float32Array);
-    const deltas = bboxPreds.map((p) => p.dataSync() as Float32Array);
-    const roiSets: RoiTargets[] = samples.map((s, b) => {
-      const outputs: RpnLevelOutput[] = clsScores.map((c, l) => {
-        const per = c.shape[1] * c.shape[2] * c.shape[3];
-        return { logits: logits[l].subarray(b * per, (b + 1) * per), deltas: deltas[l].subarray(4 * b * per, 4 * (b + 1) * per), height: c.shape[1], width: c.shape[2] };
-      });
-      const proposals = model.rpnHead.getProposals(outputs, s.meta.imgShape, trainCfg.rpnProposal);
-      const boxes = new Float32Array((proposals.length / 5) * 4);
-      for (let i = 0; i < proposals.length / 5; i++) boxes.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
-      return roiTargets(boxes, s.gtBboxes, s.gtLabels, trainCfg.rcnn, bboxCfg.bboxCoder, bboxCfg.numClasses, random);
+/**
+ * The RPN and RoI-head losses of {@link detectorForwardTrain} from neck levels computed by the
+ * caller, so a model that shares its backbone pass with other heads (segmentation) can add its
+ * own losses to the same tape. Call inside `tf.tidy`.
+ */
+export function detectorLossesOnLevels(
+  model: FasterRCNN,
+  levels: tf.Tensor4D[],
+  samples: readonly DetectorTrainTarget[],
+  trainCfg: FasterRcnnTrainConfig,
+  random: () => number,
+): DetectorLosses {
+  const { rpnHead: rpnCfg, roiExtractor, bboxHead: bboxCfg } = model.detector;
+  const { clsScores, bboxPreds } = model.rpnHead.forward(levels);
+  const featSizes = clsScores.map((c) => [c.shape[1], c.shape[2]] as [number, number]);
+  const anchorTargetSets = samples.map((s) =>
+    anchorTargets(imageAnchors(model.rpnHead.anchorGenerator, featSizes, s.meta.padShape), s.gtBboxes, s.meta.imgShape, trainCfg.rpn, rpnCfg.bboxCoder, random),
+  );
+  const { lossRpnCls, lossRpnBbox } = rpnLoss(clsScores, bboxPreds, anchorTargetSets);
+
+  // Proposals per image from the current RPN outputs (host values: no gradient flows back).
+  const logits = clsScores.map((c) => c.dataSync() as Float32Array);
+  const deltas = bboxPreds.map((p) => p.dataSync() as Float32Array);
+  const roiSets: RoiTargets[] = samples.map((s, b) => {
+    const outputs: RpnLevelOutput[] = clsScores.map((c, l) => {
+      const per = c.shape[1] * c.shape[2] * c.shape[3];
+      return { logits: logits[l].subarray(b * per, (b + 1) * per), deltas: deltas[l].subarray(4 * b * per, 4 * (b + 1) * per), height: c.shape[1], width: c.shape[2] };
     });
-    const numRois = roiSets.reduce((n, t) => n + t.labels.length, 0);
-    const rois = new Float32Array(numRois * 5);
-    let row = 0;
-    roiSets.forEach((t, b) => {
-      for (let i = 0; i < t.labels.length; i++, row++) {
-        rois[5 * row] = b;
-        rois.set(t.rois.subarray(4 * i, 4 * i + 4), 5 * row + 1);
-      }
-    });
-    const roiFeats = extractRoiFeaturesTrainable(levels, rois, roiExtractor);
-    const { clsScore, bboxPred } = model.roiHead.bboxHead.forward(roiFeats);
-    const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses);
-    const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox]) as tf.Scalar;
-    return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, total };
+    const proposals = model.rpnHead.getProposals(outputs, s.meta.imgShape, trainCfg.rpnProposal);
+    const boxes = new Float32Array((proposals.length / 5) * 4);
+    for (let i = 0; i < proposals.length / 5; i++) boxes.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
+    return roiTargets(boxes, s.gtBboxes, s.gtLabels, trainCfg.rcnn, bboxCfg.bboxCoder, bboxCfg.numClasses, random);
   });
+  const numRois = roiSets.reduce((n, t) => n + t.labels.length, 0);
+  const rois = new Float32Array(numRois * 5);
+  let row = 0;
+  roiSets.forEach((t, b) => {
+    for (let i = 0; i < t.labels.length; i++, row++) {
+      rois[5 * row] = b;
+      rois.set(t.rois.subarray(4 * i, 4 * i + 4), 5 * row + 1);
+    }
+  });
+  const roiFeats = extractRoiFeaturesTrainable(levels, rois, roiExtractor);
+  const { clsScore, bboxPred } = model.roiHead.bboxHead.forward(roiFeats);
+  const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses);
+  const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox]) as tf.Scalar;
+  return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, total };
 }
