@@ -1,20 +1,18 @@
 /**
- * `pnpm demo`: HRNet.js's core promise on files shipped in the repository — checkpoints written by
- * the OFFICIAL PyTorch code (tools/oracle/cases) load unchanged through our reader and reproduce
- * PyTorch's outputs. Prints a table and writes ./demo-output/parity.json.
- * (Trained demo weights and the image pipelines' overlays come with the playground issue.)
+ * The second half of `pnpm demo`: HRNet.js's core promise on files shipped in the repository —
+ * checkpoints written by the OFFICIAL PyTorch code (tools/oracle/cases) load unchanged through our
+ * reader and reproduce PyTorch's outputs. Prints a table and writes <out>/parity.json.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { fromNCHW, parseModelConfig, readCheckpoint, toNCHW } from '@hrnetjs/core';
-import { readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { createModel } from './models.js';
+import { readNpyFile } from '@hrnetjs/core/node';
+import { createModel } from '../models.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '../../../..');
 const CASES = join(ROOT, 'tools/oracle/cases');
-const OUT = join(process.env.INIT_CWD ?? process.cwd(), 'demo-output');
 
 interface Manifest {
   checkpoint: string;
@@ -37,10 +35,8 @@ function relToStd(ours: Float32Array, official: Float32Array): number {
   return max / Math.sqrt(sumSq / official.length - mean * mean);
 }
 
-async function main(): Promise<void> {
-  tf.enableProdMode();
-  const backend = await useBackend('auto');
-  console.log(`HRNet.js demo — backend ${backend.name}`);
+/** Runs every oracle case, prints a table, writes `<outDir>/parity.json`; true when all are within 1e-4 of std. */
+export async function runOracleParity(outDir: string, backend: string): Promise<boolean> {
   console.log('official PyTorch checkpoints → our reader → our network, compared with PyTorch\'s own outputs\n');
   console.log('case                 family  params     forward ms  outputs  worst |Δ|/std');
   const results = [];
@@ -72,11 +68,9 @@ async function main(): Promise<void> {
     tf.dispose([x, ...Object.values(outputs)]);
     model.dispose();
   }
-  await mkdir(OUT, { recursive: true });
-  await writeFile(join(OUT, 'parity.json'), `${JSON.stringify({ backend: backend.name, results }, null, 2)}\n`);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'parity.json'), `${JSON.stringify({ backend, results }, null, 2)}\n`);
   const ok = results.every((r) => r.worstRelToStd < 1e-4);
-  console.log(`\n${ok ? 'all outputs within 1e-4 of the official std' : 'SOME OUTPUTS DIFFER'} — wrote ${join(OUT, 'parity.json')}`);
-  if (!ok) process.exitCode = 1;
+  console.log(`\n${ok ? 'all outputs within 1e-4 of the official std' : 'SOME OUTPUTS DIFFER'} — wrote ${join(outDir, 'parity.json')}`);
+  return ok;
 }
-
-void main();

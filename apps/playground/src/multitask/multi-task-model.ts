@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ModelConfig, resizeBilinearLikeTorch, TaskModel } from '@hrnetjs/core';
-import { FasterRCNN, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
-import { SegLastLayer } from '@hrnetjs/seg-head';
+import { type DetectorLosses, type DetectorTrainTarget, detectorLossesOnLevels, FasterRCNN, type FasterRcnnTrainConfig, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
+import { crossEntropyLoss, SegLastLayer } from '@hrnetjs/seg-head';
 
 /** What the shared model adds to a Faster R-CNN config: the segmentation head. */
 export interface MultiTaskHeads {
@@ -16,6 +16,11 @@ export interface MultiTaskResult {
   /** [1, H/4, W/4, classes] NHWC logits; the caller disposes it. */
   logits: tf.Tensor4D;
   detections: SimpleTestResult;
+}
+
+/** The detector's four losses, the segmentation cross-entropy and their weighted sum. */
+export interface MultiTaskLosses extends DetectorLosses {
+  lossSeg: tf.Scalar;
 }
 
 /**
@@ -47,6 +52,27 @@ export class MultiTaskModel extends TaskModel {
       const neck = this.detector.features.neck;
       if (!neck) throw new Error('the multi-task model needs an HRFPN neck in its config');
       return { logits, levels: neck.forward(branches) };
+    });
+  }
+
+  /**
+   * Training losses of a batch from one backbone pass: mmdet 2.x Faster R-CNN losses on the neck
+   * levels and the official seg CrossEntropy (logits upsampled to the labels, `ignoreLabel`
+   * skipped) on `last_layer`; total = detector losses + segWeight × lossSeg. `labels` is
+   * [B, H, W] int32 at the input size. Use in training mode inside a gradient tape.
+   */
+  trainLosses(
+    x: tf.Tensor4D,
+    samples: readonly DetectorTrainTarget[],
+    labels: tf.Tensor3D,
+    options: { trainCfg: FasterRcnnTrainConfig; random: () => number; segWeight?: number; ignoreLabel?: number },
+  ): MultiTaskLosses {
+    const { logits, levels } = this.shared(x);
+    return tf.tidy(() => {
+      const det = detectorLossesOnLevels(this.detector, levels, samples, options.trainCfg, options.random);
+      const lossSeg = crossEntropyLoss(logits, labels, { ignoreLabel: options.ignoreLabel ?? 255, alignCorners: this.config.backbone.alignCorners });
+      const total = tf.add(det.total, tf.mul(lossSeg, options.segWeight ?? 1)) as tf.Scalar;
+      return { ...det, lossSeg, total };
     });
   }
 
