@@ -43,14 +43,16 @@ abstract class StatefulOptimizer implements Optimizer {
         throw new Error(`optimizer state slot '${key}' has shape [${value.shape}] but variable ${i} has shape [${v.shape}]`);
       }
       const slots = this.slots(v, j + 1);
-      slots[j].assign(tf.tensor(value.data, v.shape));
+      const restored = tf.tensor(value.data, v.shape);
+      slots[j].assign(restored);
+      restored.dispose();
     }
     this.steps = saved.steps;
   }
 
   protected slots(v: tf.Variable, count: number): tf.Variable[] {
     const slots = this.state.get(v.name) ?? [];
-    while (slots.length < count) slots.push(tf.variable(tf.zerosLike(v), false));
+    while (slots.length < count) slots.push(tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
     this.state.set(v.name, slots);
     return slots;
   }
