@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, parseModelConfig } from '@hrnetjs/core';
+import { Adam, createRandom, exportStateDict, parseModelConfig } from '@hrnetjs/core';
 import { useBackend } from '@hrnetjs/core/node';
 import { describe, expect, it } from 'vitest';
 import { xywh2cs } from '../center-scale.js';
@@ -31,23 +31,71 @@ function syntheticPeople(count: number, seed: number): PoseExample[] {
   });
 }
 
+const stage = (n: number, channels: number[]) => ({
+  NUM_MODULES: 1, NUM_BRANCHES: n, BLOCK: 'BASIC', NUM_BLOCKS: Array(n).fill(1), NUM_CHANNELS: channels, FUSE_METHOD: 'SUM',
+});
+const tinyConfig = () =>
+  parseModelConfig({
+    MODEL: {
+      NAME: 'pose_hrnet', NUM_JOINTS: 17, IMAGE_SIZE: [64, 64], HEATMAP_SIZE: [16, 16],
+      EXTRA: { FINAL_CONV_KERNEL: 1, STAGE2: stage(2, [8, 16]), STAGE3: stage(3, [8, 16, 16]), STAGE4: stage(4, [8, 16, 16, 16]) },
+    },
+  });
+
 describe('trainPose (official targets, JointsMSELoss, augmentation, Adam) on wasm', () => {
   it('a tiny pose HRNet learns synthetic keypoints: mean loss falls ≥ 3× in 8 epochs, no tensor left behind', async () => {
     await useBackend('wasm');
-    const stage = (n: number, channels: number[]) => ({
-      NUM_MODULES: 1, NUM_BRANCHES: n, BLOCK: 'BASIC', NUM_BLOCKS: Array(n).fill(1), NUM_CHANNELS: channels, FUSE_METHOD: 'SUM',
-    });
-    const config = parseModelConfig({
-      MODEL: {
-        NAME: 'pose_hrnet', NUM_JOINTS: 17, IMAGE_SIZE: [64, 64], HEATMAP_SIZE: [16, 16],
-        EXTRA: { FINAL_CONV_KERNEL: 1, STAGE2: stage(2, [8, 16]), STAGE3: stage(3, [8, 16, 16]), STAGE4: stage(4, [8, 16, 16, 16]) },
-      },
-    });
-    const model = new PoseModel(config);
+    const model = new PoseModel(tinyConfig());
     const before = tf.memory().numTensors;
     const history = await trainPose(model, syntheticPeople(8, 9), { epochs: 8, batchSize: 4, learningRate: 5e-3, seed: 2, sigma: 1 });
     expect(history[0] / history[history.length - 1]).toBeGreaterThan(3);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('resumes exactly: epoch 1 with a kept optimizer, then startEpoch 1 on fresh examples per epoch = 2 epochs straight', async () => {
+    await useBackend('wasm');
+    const initial = exportStateDict(new PoseModel(tinyConfig()));
+    const perEpoch = (epoch: number) => syntheticPeople(4, 20 + epoch);
+    const options = { batchSize: 4, learningRate: 5e-3, seed: 3, sigma: 1 };
+    const straight = new PoseModel(tinyConfig());
+    straight.load(initial);
+    await trainPose(straight, perEpoch, { ...options, epochs: 2 });
+
+    const resumed = new PoseModel(tinyConfig());
+    resumed.load(initial);
+    const optimizer = new Adam(5e-3);
+    let state: ReturnType<Adam['exportState']> | undefined;
+    await trainPose(resumed, perEpoch, { ...options, epochs: 1, optimizer, onEpochEnd: () => void (state = optimizer.exportState(resumed.trainableVariables())) });
+    optimizer.dispose();
+    const continued = new PoseModel(tinyConfig());
+    continued.load(exportStateDict(resumed));
+    const optimizer2 = new Adam(5e-3);
+    continued.setTraining(true);
+    optimizer2.importState(continued.trainableVariables(), state!);
+    await trainPose(continued, perEpoch, { ...options, epochs: 2, startEpoch: 1, optimizer: optimizer2 });
+    optimizer2.dispose();
+    const a = exportStateDict(straight);
+    const b = exportStateDict(continued);
+    let worst = 0;
+    for (const [key, t] of a) {
+      if (!(t.values instanceof Float32Array)) continue;
+      const u = b.get(key)!.values as Float32Array;
+      t.values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - u[i]))));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    // A run resumed without the optimizer state ends elsewhere (the test can tell).
+    const cold = new PoseModel(tinyConfig());
+    cold.load(exportStateDict(resumed));
+    await trainPose(cold, perEpoch, { ...options, epochs: 2, startEpoch: 1 });
+    const c = exportStateDict(cold);
+    let apart = 0;
+    for (const [key, t] of a) {
+      if (!(t.values instanceof Float32Array)) continue;
+      const u = c.get(key)!.values as Float32Array;
+      t.values.forEach((v, i) => (apart = Math.max(apart, Math.abs(v - u[i]))));
+    }
+    expect(apart).toBeGreaterThan(1e-4);
+    [straight, resumed, continued, cold].forEach((m) => m.dispose());
   });
 });
