@@ -14,3 +14,13 @@ if [ -n "${CI:-}" ]; then
 else
   pnpm install --reporter=append-only
 fi
+# The playground's browser test drives Debian's chromium (headless) through playwright-core.
+if [ -x /usr/bin/chromium ] || [ -n "${CHROMIUM_PATH:-}" ]; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium for the playground's browser test"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+else
+  echo "setup: note: /usr/bin/chromium is missing; the playground's browser test needs it (apt-get install chromium as root, or set CHROMIUM_PATH)"
+fi
