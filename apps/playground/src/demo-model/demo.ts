@@ -56,7 +56,8 @@ async function main(argv: string[]): Promise<void> {
     const objects = result.detections.filter((d) => d.label !== 'person').map((d) => `${d.label} ${d.score.toFixed(2)}`);
     const people = result.detections.filter((d) => d.label === 'person').length;
     const seg = Object.entries(record.segmentation ?? {}).filter(([c]) => c !== 'background').map(([c, pct]) => `${c} ${pct}%`);
-    console.log(`${basename(path)} ${image.width}×${image.height}: ${people} people → ${result.poses.length} poses; ${objects.length ? objects.join(', ') : 'no other objects'}`);
+    const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+    console.log(`${basename(path)} ${image.width}×${image.height}: ${count(people, 'person', 'people')} → ${count(result.poses.length, 'pose', 'poses')}; ${objects.length ? objects.join(', ') : 'no other objects'}`);
     console.log(`  segmentation: ${seg.join(', ')}; ${record.timingsMs.sharedBackbonePass} ms shared pass + ${record.timingsMs.pose} ms pose`);
   }
   await writeFile(join(out, 'results.json'), `${JSON.stringify({ backend: info.name, images: records }, null, 2)}\n`);
