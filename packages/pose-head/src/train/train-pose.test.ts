@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, createRandom, exportStateDict, parseModelConfig } from '@hrnetjs/core';
+import { Adam, createRandom, exportStateDict, parseModelConfig, type StateDict } from '@hrnetjs/core';
 import { useBackend } from '@hrnetjs/core/node';
 import { describe, expect, it } from 'vitest';
 import { xywh2cs } from '../center-scale.js';
@@ -34,6 +34,17 @@ function syntheticPeople(count: number, seed: number): PoseExample[] {
 const stage = (n: number, channels: number[]) => ({
   NUM_MODULES: 1, NUM_BRANCHES: n, BLOCK: 'BASIC', NUM_BLOCKS: Array(n).fill(1), NUM_CHANNELS: channels, FUSE_METHOD: 'SUM',
 });
+/** Largest |a − b| over the float tensors of two state dicts with the same keys. */
+function largestDifference(a: StateDict, b: StateDict): number {
+  let worst = 0;
+  for (const [key, t] of a) {
+    if (!(t.values instanceof Float32Array)) continue;
+    const other = b.get(key)!.values as Float32Array;
+    t.values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - other[i]))));
+  }
+  return worst;
+}
+
 const tinyConfig = () =>
   parseModelConfig({
     MODEL: {
@@ -75,27 +86,13 @@ describe('trainPose (official targets, JointsMSELoss, augmentation, Adam) on was
     optimizer2.importState(continued.trainableVariables(), state!);
     await trainPose(continued, perEpoch, { ...options, epochs: 2, startEpoch: 1, optimizer: optimizer2 });
     optimizer2.dispose();
-    const a = exportStateDict(straight);
-    const b = exportStateDict(continued);
-    let worst = 0;
-    for (const [key, t] of a) {
-      if (!(t.values instanceof Float32Array)) continue;
-      const u = b.get(key)!.values as Float32Array;
-      t.values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - u[i]))));
-    }
-    expect(worst).toBeLessThan(1e-5);
+    const want = exportStateDict(straight);
+    expect(largestDifference(exportStateDict(continued), want)).toBeLessThan(1e-5);
     // A run resumed without the optimizer state ends elsewhere (the test can tell).
     const cold = new PoseModel(tinyConfig());
     cold.load(exportStateDict(resumed));
     await trainPose(cold, perEpoch, { ...options, epochs: 2, startEpoch: 1 });
-    const c = exportStateDict(cold);
-    let apart = 0;
-    for (const [key, t] of a) {
-      if (!(t.values instanceof Float32Array)) continue;
-      const u = c.get(key)!.values as Float32Array;
-      t.values.forEach((v, i) => (apart = Math.max(apart, Math.abs(v - u[i]))));
-    }
-    expect(apart).toBeGreaterThan(1e-4);
+    expect(largestDifference(exportStateDict(cold), want)).toBeGreaterThan(1e-4);
     [straight, resumed, continued, cold].forEach((m) => m.dispose());
   });
 });
