@@ -30,10 +30,10 @@ const STATE_DIR = resolve(playgroundDir(), '../../.train-demo');
 
 type Task = 'multitask' | 'pose';
 
-/** The recipe of each task: epochs × scenes per epoch, batch, lr and its drop. */
+/** The recipe of each task: epochs × scenes per epoch, batch, lr and the epochs where it drops ×0.1. */
 export const RECIPES = {
-  multitask: { epochs: 30, scenesPerEpoch: 150, batchSize: 2, learningRate: 1e-3, dropAt: 0.8, seedOffset: 0 },
-  pose: { epochs: 40, scenesPerEpoch: 200, batchSize: 16, learningRate: 2e-3, dropAt: 0.8, seedOffset: 500_000 },
+  multitask: { epochs: 38, scenesPerEpoch: 150, batchSize: 2, learningRate: 1e-3, lrSteps: [24, 35], seedOffset: 0 },
+  pose: { epochs: 70, scenesPerEpoch: 200, batchSize: 16, learningRate: 2e-3, lrSteps: [60], seedOffset: 500_000 },
 } as const;
 
 interface Args {
@@ -111,9 +111,9 @@ async function trainTask(task: Task, args: Args): Promise<void> {
   const startEpoch = resumed?.epochsDone ?? 0;
   const model: TaskModel = task === 'multitask' ? createDemoMultiTask(resumed?.weights) : createDemoPose(resumed?.weights);
   const optimizer = new Adam(recipe.learningRate);
-  const steps = [Math.round(recipe.dropAt * epochs)];
+  const steps = [...recipe.lrSteps];
   const seedBase = TRAIN_SEED_BASE + recipe.seedOffset;
-  console.log(`[${task}] backend ${info.name}; ${epochs} epochs × ${scenesPerEpoch} scenes, batch ${recipe.batchSize}, Adam ${recipe.learningRate} (×0.1 from epoch ${steps[0]})${resumed ? `; resuming after epoch ${startEpoch}` : ''}`);
+  console.log(`[${task}] backend ${info.name}; ${epochs} epochs × ${scenesPerEpoch} scenes, batch ${recipe.batchSize}, Adam ${recipe.learningRate} (×0.1 from epochs ${steps.join(', ')})${resumed ? `; resuming after epoch ${startEpoch}` : ''}`);
   const start = performance.now();
   let lastPrint = 0;
   const onEpochEnd = async (epoch: number, meanLoss: number) => {
@@ -156,7 +156,7 @@ async function trainTask(task: Task, args: Args): Promise<void> {
     });
   } else {
     const pose = model as ReturnType<typeof createDemoPose>;
-    const [w, h] = pose.config.input.imageSize ?? [96, 128];
+    const [w, h] = pose.config.input.imageSize ?? [64, 96];
     await trainPose(pose, (epoch) => {
       const first = seedBase + epoch * scenesPerEpoch;
       return Array.from({ length: scenesPerEpoch }, (_, i) => scenePoseExamples(generateScene(first + i, DEMO_SCENE), w / h, 4)).flat();
