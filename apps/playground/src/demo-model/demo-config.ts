@@ -104,13 +104,13 @@ export const MULTI_TASK_MODEL_DICT = {
   },
 };
 
-/** Official `pose_hrnet` yaml (MODEL section) of the demo pose model: 128×96 crops, 32×24 heatmaps. */
+/** Official `pose_hrnet` yaml (MODEL section) of the demo pose model: 96×64 crops (sizes a multiple of 32), 24×16 heatmaps. */
 export const POSE_MODEL_YAML = {
   MODEL: {
     NAME: 'pose_hrnet',
     NUM_JOINTS: 17,
-    IMAGE_SIZE: [96, 128],
-    HEATMAP_SIZE: [24, 32],
+    IMAGE_SIZE: [64, 96],
+    HEATMAP_SIZE: [16, 24],
     SIGMA: 2,
     EXTRA: {
       FINAL_CONV_KERNEL: 1,
