@@ -38,3 +38,13 @@ export function kaimingNormal(shape: number[]): Float32Array {
 export function filled(shape: number[], value: number): Float32Array {
   return new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value);
 }
+
+/** Fisher–Yates permutation of 0…n−1 drawn from `random` (seeded: the training loops' epoch order). */
+export function shuffledIndices(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, enableTraining, fit, type FitProgress, SGD } from '@hrnetjs/core';
+import { createRandom, enableTraining, fit, type FitProgress, SGD, shuffledIndices } from '@hrnetjs/core';
 import type { FasterRCNN } from '../faster-rcnn.js';
 import { detectorForwardTrain } from './detector-loss.js';
 import { stepLrWithWarmup } from './lr-schedule.js';
@@ -84,7 +84,7 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
       startEpoch: options.startEpoch,
       learningRate: (epoch, step) => stepLrWithWarmup(schedule, epoch, epoch * stepsPerEpoch + step),
       batches: () => {
-        const order = shuffled(annotated.length, random);
+        const order = shuffledIndices(annotated.length, random);
         const batches: DetectionTrainSample[][] = [];
         for (let b = 0; b < order.length; b += batchSize) {
           batches.push(order.slice(b, b + batchSize).map((i) => prepareTrainSample(annotated[i].image, annotated[i].gt, pipeline, random)));
@@ -105,14 +105,4 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
     restoreBn();
     optimizer.dispose();
   }
-}
-
-/** Fisher–Yates permutation of 0…n−1 (seeded, so runs are reproducible). */
-function shuffled(n: number, random: () => number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }

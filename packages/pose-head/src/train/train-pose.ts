@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, concatArrays, createRandom, enableTraining, fit, type FitProgress, multiStepLr } from '@hrnetjs/core';
+import { Adam, concatArrays, createRandom, enableTraining, fit, type FitProgress, multiStepLr, shuffledIndices } from '@hrnetjs/core';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { datasetForJoints } from '../datasets.js';
 import type { PoseModel } from '../pose-model.js';
@@ -73,11 +73,7 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
         // One generator per epoch, so a run resumed at `startEpoch` sees the same crops as an uninterrupted one.
         const random = createRandom(Math.imul(seed, 0x9e3779b1) + epoch);
         const epochExamples = typeof examples === 'function' ? examples(epoch) : examples;
-        const order = epochExamples.map((_, i) => i);
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = Math.floor(random() * (i + 1));
-          [order[i], order[j]] = [order[j], order[i]];
-        }
+        const order = shuffledIndices(epochExamples.length, random);
         const batches = [];
         for (let b = 0; b < order.length; b += batchSize) {
           const samples = order.slice(b, b + batchSize).map((i) => jointsDatasetSample(epochExamples[i], augment, random));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD } from '@hrnetjs/core';
+import { concatArrays, createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices } from '@hrnetjs/core';
 import type { SegModel } from '../seg-model.js';
 import { augmentSegSample, type SegAugmentOptions } from './augment.js';
 import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';
@@ -57,7 +57,7 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
       epochs: options.epochs,
       learningRate: (epoch, step) => polyLr(baseLr, epoch * stepsPerEpoch + step, totalSteps),
       batches: () => {
-        const order = shuffled(data.length, random);
+        const order = shuffledIndices(data.length, random);
         const batches = [];
         for (let b = 0; b < order.length; b += batchSize) {
           batches.push(order.slice(b, b + batchSize).map((i) => augmentSegSample(data[i].image, data[i].labels, augment, random)));
@@ -76,14 +76,4 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
   } finally {
     optimizer.dispose();
   }
-}
-
-/** Fisher–Yates permutation of 0…n−1 (seeded, so runs are reproducible). */
-function shuffled(n: number, random: () => number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }
