@@ -13,8 +13,9 @@ import { detectCommand } from './commands/detect.js';
 import { evalSegCommand } from './commands/eval-seg.js';
 import { segmentCommand } from './commands/segment.js';
 import { convertCommand } from './commands/convert.js';
+import { cliVersion, commandHelp, optionalPeersReport } from './help.js';
 
-const USAGE = `usage: pnpm hrnet <command> [options]
+const USAGE = `usage: hrnet <command> [options]        (hrnet --version; hrnet <command> --help)
 
 commands:
   keys     --config <preset|file> [--family pose|seg|cls|mmdet] [--batch-norm standard|inplace-abn]
@@ -135,11 +136,19 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n\noptional peers (npm i <name> beside @hrnetjs/cli):\n${optionalPeersReport()}\n`);
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${cliVersion()}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new CliError(`unknown command '${name}' (expected one of: ${Object.keys(COMMANDS).join(', ')})`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${commandHelp(USAGE, name) ?? `usage: hrnet ${name} [options]`}\n`);
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { fromNCHW, parseModelConfig, readCheckpoint, toNCHW } from '@hrnetjs/core';
 import { readNpyFile } from '@hrnetjs/core/node';
-import { createModel } from '../models.js';
+import { createModel } from '@hrnetjs/cli';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const CASES = join(ROOT, 'tools/oracle/cases');

@@ -6,7 +6,7 @@
 import { compareStateDict, countProblems, inferModelConfig, type ModelConfig, type StateDict } from '@hrnetjs/core';
 import { PoseModel } from '@hrnetjs/pose-head';
 import { SEG_DATASETS, type SegDatasetId, SegModel } from '@hrnetjs/seg-head';
-import { poseConfigFromWeights } from '../../src/cli/config-from-weights.js';
+import { poseConfigFromWeights } from '@hrnetjs/cli';
 import { poseConfig } from '../../src/demo-model/index.js';
 
 /** A loaded pose or segmentation model from a dropped checkpoint, with a one-line description. */

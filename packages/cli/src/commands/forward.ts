@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type BackendName, fromNCHW, toNCHW } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend, writeNpyFile } from '@hrnetjs/core/node';
 import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
-import { createModel } from '../../models.js';
+import { createModel } from '../models.js';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';

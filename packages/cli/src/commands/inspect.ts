@@ -10,7 +10,7 @@ import {
   type StateDict,
 } from '@hrnetjs/core';
 import { readCheckpointFile } from '@hrnetjs/core/node';
-import { createModel } from '../../models.js';
+import { createModel } from '../models.js';
 import { userPath } from '../paths.js';
 import type { CommandContext } from './command.js';
 

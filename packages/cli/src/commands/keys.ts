@@ -1,4 +1,4 @@
-import { createModel } from '../../models.js';
+import { createModel } from '../models.js';
 import { loadModelConfig } from '../load-config.js';
 import type { CommandContext } from './command.js';
 
