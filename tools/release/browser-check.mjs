@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBrowser } from './lib/browser-bundle.mjs';
-import { buildLibraries, libraryPackages, repoRoot, secondsSince } from './lib/workspace.mjs';
+import { buildLibraries, isNodeOnly, libraryPackages, repoRoot, secondsSince } from './lib/workspace.mjs';
 
 const start = performance.now();
 const sizesFile = join(dirname(fileURLToPath(import.meta.url)), 'bundle-sizes.json');
@@ -24,6 +24,14 @@ buildLibraries();
 const failures = [];
 const packages = {};
 for (const pkg of libraryPackages()) {
+  if (isNodeOnly(pkg)) {
+    // The CLI is Node-only by design (file system, process); it must not claim a browser entry.
+    if (pkg.manifest.browser || JSON.stringify(pkg.manifest.exports ?? {}).includes('"browser"')) {
+      failures.push(`${pkg.name}: Node-only (has a bin) but declares a browser entry`);
+    }
+    console.log(`  ${pkg.name.padEnd(24)} Node-only CLI (bin ${Object.keys(pkg.manifest.bin).join(', ')}): not bundled for the browser`);
+    continue;
+  }
   const entry = pkg.manifest.exports?.['.']?.import?.default;
   if (!entry) {
     failures.push(`${pkg.name}: no exports["."].import.default to bundle`);

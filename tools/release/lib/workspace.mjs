@@ -26,6 +26,14 @@ export function libraryPackages(root = repoRoot) {
   return found.sort((a, b) => internal(a) - internal(b) || a.folder.localeCompare(b.folder));
 }
 
+/**
+ * Node-only packages: those with a `bin` (the `hrnet` CLI). They are published and linted like the
+ * libraries, but ship ESM only (attw's esm-only profile) and have no browser entry to bundle.
+ */
+export function isNodeOnly(pkg) {
+  return Boolean(pkg.manifest.bin);
+}
+
 /** The oracle fixtures: $HRNET_FIXTURES, else `<repo>/../shared/fixtures` (as in @hrnetjs/test-utils). */
 export function fixturesDir(root = repoRoot) {
   const dir = process.env.HRNET_FIXTURES ? resolve(process.env.HRNET_FIXTURES) : resolve(root, '..', 'shared', 'fixtures');
@@ -49,7 +57,7 @@ export function run(cmd, args, options = {}) {
   return result.stdout;
 }
 
-/** Builds every library package through turbo (cached when nothing changed). */
+/** Builds every publishable package (libraries and the CLI) through turbo (cached when nothing changed). */
 export function buildLibraries(root = repoRoot) {
   const filters = libraryPackages(root).flatMap((p) => ['--filter', p.name]);
   run('pnpm', ['exec', 'turbo', 'run', 'build', ...filters, '--output-logs=errors-only'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

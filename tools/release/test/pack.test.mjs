@@ -68,3 +68,15 @@ test('published exports that drifted from the workspace map are reported', () =>
   pkg.workspaceManifest.exports['./node'] = { source: './src/node.ts', import: './dist/node.js' };
   assert.match(tarballProblems(pkg).join('\n'), /published exports differ from the workspace exports/);
 });
+
+test('a CLI bin target must be in the tarball, and onnxruntime-node must be an optional peer', () => {
+  const pkg = good();
+  pkg.manifest.bin = { hrnet: './dist/main.js' };
+  pkg.manifest.peerDependencies['onnxruntime-node'] = '^1.30.0';
+  pkg.manifest.peerDependenciesMeta['onnxruntime-node'] = { optional: true };
+  assert.match(tarballProblems(pkg).join('\n'), /^@x\/pkg: entry point dist\/main\.js is not in the tarball$/);
+  pkg.files.push('dist/main.js');
+  assert.deepEqual(tarballProblems(pkg), []);
+  delete pkg.manifest.peerDependenciesMeta['onnxruntime-node'];
+  assert.match(tarballProblems(pkg).join('\n'), /peer onnxruntime-node must be optional/);
+});
