@@ -2,8 +2,11 @@
 // Consumer test: what a user gets from `npm install @hrnetjs/...`, checked outside the workspace.
 // Builds, packs every library package, installs the four tarballs with npm into a fresh project in
 // the OS temp dir, then runs an ESM script, a CommonJS script and tsc (node16 + bundler) on a typed
-// example that loads the official pose_tiny checkpoint and runs a forward pass on wasm.
+// example that loads the official pose_tiny checkpoint and runs a forward pass on wasm. The packed
+// CLI (@hrnetjs/cli) is installed with them: `npx hrnet` runs its built bin (no tsx, no workspace)
+// on the fixtures' tiny checkpoints, and its outputs must equal the repository CLI's exactly.
 // Usage: node tools/release/consumer-test.mjs [--keep]   (--keep leaves the temp project for a look)
+import { deepStrictEqual } from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -61,6 +64,7 @@ if (ok) {
       return `TypeScript ${TYPESCRIPT}`;
     });
   }
+  await cliChecks();
 }
 
 const failed = results.filter((r) => !r.ok);
@@ -118,4 +122,68 @@ function checkInstalledTree() {
   if (tfVersions.size !== 1) problems.push(`@tensorflow/tfjs-core resolved to ${[...tfVersions].join(', ') || 'nothing'}: one version expected`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return `one @hrnetjs/core, tfjs-core ${[...tfVersions][0]}, no tfjs-node / tfjs-node-gpu / tfjs`;
+}
+
+/**
+ * The published CLI, as a user outside the repository runs it: `npx hrnet` in the consumer project
+ * (the built bin from the tarball, with a shell's environment: no pnpm INIT_CWD, relative output
+ * paths), against `pnpm hrnet` in the repository (the TypeScript sources through tsx) with the same
+ * arguments. Same code, same TF.js wasm backend, same inputs: the JSON must be identical.
+ */
+async function cliChecks() {
+  const cli = packed.find((p) => p.name === '@hrnetjs/cli');
+  if (!(await step('CLI tarball', () => {
+    if (!cli) throw new Error('@hrnetjs/cli was not packed (packages/cli missing or private?)');
+    const bin = join(project, 'node_modules', '@hrnetjs', 'cli', cli.manifest.bin.hrnet);
+    const firstLine = readFileSync(bin, 'utf8').split('\n')[0];
+    if (firstLine !== '#!/usr/bin/env node') throw new Error(`${bin} starts with '${firstLine}', not the node shebang`);
+    if (existsSync(join(project, 'node_modules', 'tsx'))) throw new Error('tsx was installed: the published bin must run as plain JavaScript');
+    return `bin hrnet → ${cli.manifest.bin.hrnet} (node shebang), no tsx installed`;
+  }))) return;
+
+  const { HRNET_FIXTURES: fixtures } = env;
+  const userEnv = { ...env };
+  delete userEnv.INIT_CWD;
+  const npx = (args) => run('npx', ['--no-install', 'hrnet', ...args], { cwd: project, env: userEnv });
+  const repo = (args) => run('pnpm', ['hrnet', ...args], { cwd: repoRoot, env });
+
+  await step('npx hrnet --version', () => {
+    const version = npx(['--version']).trim();
+    if (version !== cli.manifest.version) throw new Error(`printed '${version}', the tarball is ${cli.manifest.version}`);
+    const help = npx(['pose', '--help']);
+    if (!help.startsWith('usage: hrnet pose')) throw new Error(`hrnet pose --help printed:\n${help}`);
+    return `${version}; hrnet pose --help prints its usage`;
+  });
+
+  await step('npx hrnet inspect = repository CLI', () => {
+    const args = ['inspect', join(fixtures, 'pose', 'pose_tiny.pth'), '--json'];
+    const published = JSON.parse(npx(args));
+    deepStrictEqual(published, JSON.parse(repo(args)));
+    return `identical JSON (${published.tensors} tensors, ${published.architecture.summary})`;
+  });
+
+  // Each run writes --json relative to the user's directory; the repository run writes to an absolute path.
+  const runs = [
+    ['pose', [join(fixtures, 'pose', 'image.png'), '--weights', join(fixtures, 'pose', 'pose_tiny.pth')], (o) => `${o.poses.length} pose(s), ${o.poses[0].keypoints.length} keypoints`],
+    [
+      'detect',
+      [
+        join(fixtures, 'det_pipeline', 'image.png'),
+        ...['--weights', join(fixtures, 'det', 'det_tiny.pth'), '--weights', join(fixtures, 'det', 'faster_rcnn_tiny_heads.pth')],
+        ...['--config', join(fixtures, 'det', 'faster_rcnn_tiny_full_config.json')],
+      ],
+      (o) => `${o.detections.length} detections`,
+    ],
+  ];
+  for (const [command, args, summary] of runs) {
+    await step(`npx hrnet ${command} --json = repository CLI`, () => {
+      const common = [command, ...args, '--backend', 'wasm', '--json'];
+      npx([...common, `${command}.json`]);
+      const expectedFile = join(work, `repo-${command}.json`);
+      repo([...common, expectedFile]);
+      const published = JSON.parse(readFileSync(join(project, `${command}.json`), 'utf8'));
+      deepStrictEqual(published, JSON.parse(readFileSync(expectedFile, 'utf8')));
+      return `identical JSON, exact equality (${summary(published)})`;
+    });
+  }
 }

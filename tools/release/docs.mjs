@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm run docs` (`pnpm docs` is a pnpm built-in): the TypeDoc API reference of the four library packages (typedoc.json → docs/api),
+// `pnpm run docs` (`pnpm docs` is a pnpm built-in): the TypeDoc API reference of the published packages (the four libraries and the CLI's "." entry) (typedoc.json → docs/api),
 // then a report of exported symbols without TSDoc from TypeDoc's validation.notDocumented, split
 // into top-level exports (functions, classes, interfaces, types, constants) and members
 // (properties, methods, accessors), by package and file. Also written to docs/api/undocumented.json.
