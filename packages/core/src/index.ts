@@ -3,6 +3,7 @@
  * the official PyTorch checkpoints, backends and shared tensor I/O. Browser-safe; file-system
  * helpers live in `@hrnetjs/core/node`.
  */
+export * from './api/index.js';
 export * from './backbone/index.js';
 export * from './backend/index.js';
 export * from './config/index.js';

@@ -36,4 +36,4 @@ export {
   presetToModelConfig,
 } from './presets.js';
 export { resolveModelConfig } from './resolve-config.js';
-export { inferModelConfig } from './infer-config.js';
+export { inferFamily, inferModelConfig } from './infer-config.js';
