@@ -18,12 +18,13 @@ export { type OksCandidate, oksIou, oksNms, rescorePoses } from './oks-nms.js';
 export { COCO_DEFAULTS, type PoseSettings, poseSettingsFromConfig } from './pose-settings.js';
 export {
   type EstimatePosesOptions,
-  type Keypoint,
+  type PersonDetector,
   type Pose,
   type PoseEstimatorOptions,
   TopDownPoseEstimator,
   createPoseEstimator,
 } from './top-down-estimator.js';
+export { POSE_BUILDER } from './register.js';
 export { pckh, type MpiiGroundTruth, type PckhResult } from './eval/pckh.js';
 export { generateTarget, type HeatmapTarget, type TargetOptions } from './train/heatmap-target.js';
 export { jointsDatasetSample, type PoseAugmentOptions, type PoseExample, type PoseTrainSample } from './train/joints-dataset-sample.js';

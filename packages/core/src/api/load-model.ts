@@ -112,7 +112,11 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     config = await readConfig(configSource, options);
     how = `config ${config.name}`;
   } else {
-    ({ config, how } = configFromWeights(checkpoint.stateDict, options.family ?? inferFamily(checkpoint.stateDict)));
+    const family = inferFamily(checkpoint.stateDict);
+    if (options.family !== undefined && family !== options.family) {
+      throw new Error(`expected a '${options.family}' model, but the weights are a '${family}' checkpoint (their head keys say so)`);
+    }
+    ({ config, how } = configFromWeights(checkpoint.stateDict, family));
     if (options.batchNorm !== undefined) config.backbone.batchNorm = options.batchNorm;
     if (options.alignCorners !== undefined) config.backbone.alignCorners = options.alignCorners;
   }
