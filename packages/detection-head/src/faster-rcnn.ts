@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, type ModelConfig, TaskModel } from '@hrnetjs/core';
-import { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
 import type { Detections } from './multiclass-nms.js';
@@ -36,7 +36,7 @@ export class FasterRCNN extends TaskModel {
   readonly detector: FasterRcnnConfig;
   /** `test_cfg`; replace or edit it to change the test settings of every later call. */
   testCfg: FasterRcnnTestConfig;
-  /** The test pipeline {@link detect} starts from (mmdet's coco_detection.py unless set). */
+  /** The test pipeline `createDetector(…).detect` starts from (mmdet's coco_detection.py unless set). */
   testPipeline: DetectionPipelineConfig = { ...MMDET_TEST_PIPELINE };
   private customClassNames?: readonly string[];
 
@@ -129,10 +129,5 @@ export class FasterRCNN extends TaskModel {
       throw new Error(`FasterRCNN: expected ${n} non-empty class names (bbox_head.num_classes), got ${names.length}`);
     }
     this.customClassNames = [...names];
-  }
-
-  /** Image in, boxes out (original-image pixels, score-descending); see {@link detect}. */
-  detect(image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
-    return detect(this, image, options);
   }
 }

@@ -1,8 +1,8 @@
 export { AnchorGenerator, type AnchorGeneratorConfig } from './anchor-generator.js';
 export { Shared2FCBBoxHead } from './bbox-head.js';
-export { COCO_CLASSES } from './coco-classes.js';
+export { COCO_CLASSES, detectorClassNames } from './coco-classes.js';
 export { deltaXYWHDecode, deltaXYWHEncode, type DeltaXYWHCoderConfig } from './delta-xywh-coder.js';
-export { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
+export { createDetector, type Detection, Detector, type DetectorOptions, type DetectOptions, detect } from './detect.js';
 export { DetectionFeatureModel } from './detection-model.js';
 export { drawDetections } from './draw-detections.js';
 export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult } from './faster-rcnn.js';
@@ -32,5 +32,5 @@ export { type FeatureMap, roiAlign, type RoIAlignOptions } from './roi-align.js'
 export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi-extractor.js';
 export { StandardRoIHead } from './roi-head.js';
 export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
-export { type BoxDetector, detectionsToPersonBoxes, detectPoses, type DetectPosesOptions, type ScoredBox, type ScoredBoxPoseEstimator } from './detect-poses.js';
+export { MMDET_BUILDER } from './register.js';
 export * from './train/index.js';
