@@ -23,6 +23,8 @@ export { scaledSize, slidingWindows, type Window } from './sliding-window.js';
 export { inference, type InferenceOptions } from './inference.js';
 export { multiScaleInference, type MultiScaleOptions } from './multi-scale-inference.js';
 export { segment, type SegmentResult } from './segment.js';
+export { createSegmenter, type SegmentCallOptions, Segmenter, type SegmenterOptions } from './segmenter.js';
+export { SEG_BUILDER } from './register.js';
 export { colorize, type LabelMap, overlay } from './colorize.js';
 export {
   accumulateConfusion,
