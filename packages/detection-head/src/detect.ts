@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Box, type ImageInput, loadModel, type ModelSource, toRgbImage } from '@hrnetjs/core';
+import { type Box, getPreset, type ImageInput, loadModel, type ModelSource, PRESET_IDS, toRgbImage } from '@hrnetjs/core';
 import { FasterRCNN, type SimpleTestOptions } from './faster-rcnn.js';
 import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
 import { MMDET_BUILDER } from './register.js';
@@ -120,7 +120,11 @@ export async function createDetector(source: FasterRCNN | ModelSource, options?:
   const { model } = await loadModel(source, { family: 'mmdet' });
   if (!(model instanceof FasterRCNN)) {
     model.dispose();
-    throw new Error(`createDetector needs a Faster R-CNN (an mmdet model dict with rpn_head and roi_head, or a faster-rcnn-* preset); the weights built a ${model.constructor.name}`);
+    const presets = PRESET_IDS.filter((id) => getPreset(id).family === 'mmdet').join(', ');
+    throw new Error(
+      `createDetector needs a Faster R-CNN, but these weights built a ${model.constructor.name}: they fit none of ${presets}; ` +
+        'pass { weights, config } with the mmdet model dict (rpn_head + roi_head) they were trained with',
+    );
   }
   try {
     return new Detector(model, options);

@@ -17,7 +17,8 @@ export type WeightsSource = string | Uint8Array | ArrayBuffer | Checkpoint | Sta
 
 /**
  * A config in any form: a preset id, a config file path (`.yaml` / `.yml` / `.json`, Node), config
- * text (official yaml, mmdet dict dumped to JSON/YAML, our JSON), a parsed object or a ModelConfig.
+ * text (official yaml, mmdet dict dumped to JSON/YAML, our JSON), a parsed object, or a ModelConfig
+ * (a preset, `parseModelConfig`'s result: used as is).
  */
 export type ConfigSource = string | object;
 
@@ -75,7 +76,19 @@ function describe(value: unknown): string {
   return value.constructor?.name ?? 'object';
 }
 
+/** A ModelConfig built by this library (a preset, `parseModelConfig`'s result): used as is. */
+function isBuiltConfig(value: object): value is ModelConfig {
+  const c = value as Partial<ModelConfig>;
+  return typeof c.name === 'string' && typeof c.family === 'string' && !!c.backbone?.stage1 && Array.isArray(c.backbone?.stages) && typeof c.head?.type === 'string' && typeof c.input === 'object';
+}
+
 async function readConfig(source: ConfigSource, options: LoadModelOptions): Promise<ModelConfig> {
+  if (typeof source === 'object' && source !== null && isBuiltConfig(source)) {
+    const config = structuredClone(source);
+    if (options.batchNorm !== undefined) config.backbone.batchNorm = options.batchNorm;
+    if (options.alignCorners !== undefined) config.backbone.alignCorners = options.alignCorners;
+    return config;
+  }
   const parse: ParseConfigOptions = { family: options.family, batchNorm: options.batchNorm, alignCorners: options.alignCorners };
   if (typeof source === 'string' && CONFIG_FILE.test(source.trim()) && !source.includes('\n')) {
     const text = new TextDecoder().decode(await readPath(source.trim(), 'config'));
