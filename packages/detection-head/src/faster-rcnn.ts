@@ -6,7 +6,7 @@ import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFas
 import type { Detections } from './multiclass-nms.js';
 import type { FeatureMap } from './roi-align.js';
 import { StandardRoIHead } from './roi-head.js';
-import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE } from './preprocess.js';
+import { type DetectionPipelineConfig, detectionPipelineFromConfig } from './preprocess.js';
 import { RPNHead } from './rpn-head.js';
 
 /** Options of {@link FasterRCNN.simpleTest}. */
@@ -36,8 +36,8 @@ export class FasterRCNN extends TaskModel {
   readonly detector: FasterRcnnConfig;
   /** `test_cfg`; replace or edit it to change the test settings of every later call. */
   testCfg: FasterRcnnTestConfig;
-  /** The test pipeline `createDetector(…).detect` starts from (mmdet's coco_detection.py unless set). */
-  testPipeline: DetectionPipelineConfig = { ...MMDET_TEST_PIPELINE };
+  /** The test pipeline `createDetector(…).detect` starts from: the config's (`config.test` + `config.input`), else mmdet's coco_detection.py. */
+  testPipeline: DetectionPipelineConfig;
   private customClassNames?: readonly string[];
 
   constructor(config: ModelConfig) {
@@ -48,6 +48,7 @@ export class FasterRCNN extends TaskModel {
     if (!config.head.neck) throw new Error(`FasterRCNN needs a neck (HRFPN); config '${config.name}' has none`);
     this.detector = parseFasterRcnnConfig(config.head.detector);
     this.testCfg = structuredClone(this.detector.testCfg);
+    this.testPipeline = detectionPipelineFromConfig(config);
     const levels = config.head.neck.numOuts;
     const anchorLevels = this.detector.rpnHead.anchorGenerator.strides.length;
     if (levels !== anchorLevels) throw new Error(`FasterRCNN: the neck gives ${levels} levels but rpn_head has ${anchorLevels} anchor strides`);

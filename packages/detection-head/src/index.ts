@@ -23,6 +23,7 @@ export { batchedNms, type BatchedNmsOptions, nms, sortByScoreDescending } from '
 export {
   type DetectionInput,
   type DetectionPipelineConfig,
+  detectionPipelineFromConfig,
   MMDET_TEST_PIPELINE,
   normalizeLut,
   preprocessForDetection,

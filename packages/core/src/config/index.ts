@@ -13,6 +13,7 @@ export type {
   StageConfig,
 } from './types.js';
 export { ConfigError } from './config-error.js';
+export { readMmdetTest, readOfficialTest, type TestSettings } from './test-settings.js';
 export {
   type FamilyDefaults,
   type FamilyDefaultsOptions,

@@ -14,6 +14,7 @@ import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 import type { ParseConfigOptions } from './parse-options.js';
 import { YAML_STAGE_KEYS, readStage } from './parse-stage.js';
+import { readOfficialTest } from './test-settings.js';
 import type { HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
 
 /** `MODEL.NAME` values of the official repositories. */
@@ -82,6 +83,7 @@ export function parseOfficialYaml(root: Dict, options: ParseConfigOptions): Mode
     },
     head: readHead(family, root, model, extra),
     input: readInput(family, root, model),
+    test: readOfficialTest(root),
     source: root,
   };
 }

@@ -1,3 +1,5 @@
+import type { TestSettings } from './test-settings.js';
+
 /** Residual block types of the official code (`blocks_dict`). */
 export type BlockType = 'BASIC' | 'BOTTLENECK';
 
@@ -100,6 +102,8 @@ export interface ModelConfig {
   backbone: BackboneConfig;
   head: HeadConfig;
   input: InputConfig;
-  /** The original yaml/json object, so task packages can read their own settings (TEST.*, …). */
+  /** Test-time settings from the yaml / mmdet config / preset (tasks default what is absent). */
+  test?: TestSettings;
+  /** The original yaml/json object (for reference; the parsers have read everything into the fields). */
   source?: unknown;
 }
