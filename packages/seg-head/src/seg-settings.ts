@@ -49,7 +49,7 @@ export interface SegTestSettings {
 const OFFICIAL_DEFAULTS = { baseSize: 2048, cropSize: [1024, 2048] as [number, number], scales: [1], flip: false, dataset: 'cityscapes' };
 
 type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const _isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function positiveInt(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

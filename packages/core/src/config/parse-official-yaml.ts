@@ -97,7 +97,7 @@ function resolveFamily(root: Dict, model: Dict, options: ParseConfigOptions): Ex
   }
   const lower = name?.toLowerCase();
   // Checked even when the family is forced: the OCR head's weights would silently not load.
-  if (lower !== undefined && lower.includes('ocr')) {
+  if (lower?.includes('ocr')) {
     throw new ConfigError(
       `MODEL.NAME is '${name}': the OCR head is not supported yet (HRNet-OCR branch, spec §2.3). ` +
         'Plain seg_hrnet configs and checkpoints (e.g. hrnet_cs_8090_torch11.pth) work.',

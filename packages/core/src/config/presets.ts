@@ -3,7 +3,7 @@ import { ConfigError } from './config-error.js';
 import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 import { type HRNetVariant, variantStages, variantWidths } from './stage-table.js';
-import type { BackboneConfig, HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
+import type { BackboneConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
 
 /** Every preset id, in listing order. */
 export const PRESET_IDS = [
