@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { HRNetBackbone, type Intermediates, type LoadOptions, type LoadReport, type ModelConfig, type StateDict, TaskModel } from '@hrnetjs/core';
+import { type LoadOptions, type LoadReport, type ModelConfig, type StateDict, TaskModel } from '@hrnetjs/core';
+import { HRNetBackbone, type Intermediates } from '@hrnetjs/core/ops';
 import { HRFPN } from './hrfpn.js';
 
 /** Parts of an mmdet detector checkpoint that the feature model does not hold. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, type HRFPNConfig, Module, resizeBilinearLikeTorch, Sequential } from '@hrnetjs/core';
+import { type HRFPNConfig, Module } from '@hrnetjs/core';
+import { Conv2d, resizeBilinearLikeTorch, Sequential } from '@hrnetjs/core/ops';
 
 /** mmcv `ConvModule` without norm/activation: a conv under the child name `conv`. */
 class ConvModule extends Module {

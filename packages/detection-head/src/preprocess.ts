@@ -1,4 +1,5 @@
-import { ImageInputError, type ModelConfig, type RgbImage, resizeBilinearUint8 } from '@hrnetjs/core';
+import { ImageInputError, type ModelConfig, type RgbImage } from '@hrnetjs/core';
+import { resizeBilinearUint8 } from '@hrnetjs/core/ops';
 import type { ImageMeta } from './faster-rcnn-config.js';
 
 const f32 = Math.fround;

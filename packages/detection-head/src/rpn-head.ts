@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, Module } from '@hrnetjs/core';
+import { Module } from '@hrnetjs/core';
+import { Conv2d } from '@hrnetjs/core/ops';
 import { AnchorGenerator } from './anchor-generator.js';
 import { deltaXYWHDecode } from './delta-xywh-coder.js';
 import type { RPNHeadConfig, RpnTestConfig } from './faster-rcnn-config.js';

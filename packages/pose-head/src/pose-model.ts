@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, HRNetBackbone, type Intermediates, type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { Conv2d, HRNetBackbone, type Intermediates } from '@hrnetjs/core/ops';
 
 /**
  * PoseHighResolutionNet (pose_hrnet.py): the backbone (last module fused into branch 0 only)

@@ -1,15 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BatchNorm2d,
-  Conv2d,
-  HRNetBackbone,
-  type Intermediates,
-  type ModelConfig,
-  resizeBilinearLikeTorch,
-  Sequential,
-  Stateless,
-  TaskModel,
-} from '@hrnetjs/core';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { BatchNorm2d, Conv2d, HRNetBackbone, type Intermediates, resizeBilinearLikeTorch, Sequential, Stateless } from '@hrnetjs/core/ops';
 
 /**
  * HRNetV2 head (seg_hrnet.py): the four branches upsampled bilinearly to branch 0's size,

@@ -3,7 +3,8 @@
  * gives the segmentation and the detections; the detected people go to the top-down pose model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, resizeBilinearLikeTorch, type RgbImage, toRgbImage } from '@hrnetjs/core';
+import { type ImageInput, type RgbImage, toRgbImage } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import { type Detection, preprocessForDetection } from '@hrnetjs/detection-head';
 import { type Pose, type PoseModel, TopDownPoseEstimator } from '@hrnetjs/pose-head';
 import type { MultiTaskModel } from '../multitask/index.js';

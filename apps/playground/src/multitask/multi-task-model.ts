@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, resizeBilinearLikeTorch, TaskModel } from '@hrnetjs/core';
-import { type DetectorLosses, type DetectorTrainTarget, detectorLossesOnLevels, FasterRCNN, type FasterRcnnTrainConfig, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
-import { crossEntropyLoss, SegLastLayer } from '@hrnetjs/seg-head';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
+import { FasterRCNN, type FasterRcnnTrainConfig, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
+import { type DetectorLosses, type DetectorTrainTarget, detectorLossesOnLevels } from '@hrnetjs/detection-head/ops';
+import { crossEntropyLoss, SegLastLayer } from '@hrnetjs/seg-head/ops';
 
 /** What the shared model adds to a Faster R-CNN config: the segmentation head. */
 export interface MultiTaskHeads {
