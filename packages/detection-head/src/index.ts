@@ -19,7 +19,7 @@ export {
   type RPNHeadConfig,
   type RpnTestConfig,
 } from './faster-rcnn-config.js';
-export { type RcnnTestConfig } from './multiclass-nms.js';
+export type { RcnnTestConfig } from './multiclass-nms.js';
 export {
   type DetectionInput,
   type DetectionPipelineConfig,

@@ -15,7 +15,7 @@ export {
 export { POSE_BUILDER } from './register.js';
 export { COCO_DATASET, MPII_DATASET, type PoseDataset, datasetForJoints } from './datasets.js';
 export { type DrawPosesOptions, drawPoses } from './draw-poses.js';
-export { type PoseImageInput } from './image-input.js';
+export type { PoseImageInput } from './image-input.js';
 export { COCO_DEFAULTS, type PoseSettings, poseSettingsFromConfig } from './pose-settings.js';
 export { pckh, type MpiiGroundTruth, type PckhResult } from './eval/pckh.js';
 export { trainPose, type TrainPoseOptions } from './train/train-pose.js';

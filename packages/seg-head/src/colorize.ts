@@ -1,4 +1,4 @@
-import { type RgbImage } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
 import { checkDimensions } from '@hrnetjs/core/ops';
 import type { Palette } from './datasets/palette.js';
 

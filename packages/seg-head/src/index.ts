@@ -23,7 +23,7 @@ export {
 } from './datasets/seg-datasets.js';
 export { getSegPresetTest, SEG_PRESET_IDS, SEG_PRESET_TESTS, type SegPresetId, type SegPresetTest } from './datasets/seg-presets.js';
 export { resolveSegSettings, type SegmentOptions, type SegTestSettings } from './seg-settings.js';
-export { type SegmentResult } from './segment.js';
+export type { SegmentResult } from './segment.js';
 export { createSegmenter, type SegmentCallOptions, Segmenter, type SegmenterOptions } from './segmenter.js';
 export { SEG_BUILDER } from './register.js';
 export { colorize, type LabelMap, overlay } from './colorize.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type RgbImage } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
 import { checkDimensions } from '@hrnetjs/core/ops';
 
 /**

@@ -1,4 +1,4 @@
-import { type Module } from '@hrnetjs/core';
+import type { Module } from '@hrnetjs/core';
 import { createRandom } from '@hrnetjs/core/ops';
 import type { FasterRCNN } from '../faster-rcnn.js';
 

@@ -1,4 +1,4 @@
-import { type Module } from '@hrnetjs/core';
+import type { Module } from '@hrnetjs/core';
 import { BatchNorm2d } from '@hrnetjs/core/ops';
 
 /**

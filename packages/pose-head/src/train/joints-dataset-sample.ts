@@ -1,4 +1,4 @@
-import { type RgbImage } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
 import { warpAffine } from '@hrnetjs/core/ops';
 import { affineTransform, getAffineTransform } from '../affine-transform.js';
 import { type CenterScale, PIXEL_STD } from '../center-scale.js';
