@@ -2,7 +2,8 @@
 // Consumer test: what a user gets from `npm install @hrnetjs/...`, checked outside the workspace.
 // Builds, packs every library package, installs the four tarballs with npm into a fresh project in
 // the OS temp dir, then runs an ESM script, a CommonJS script and tsc (node16 + bundler) on a typed
-// example that loads the official pose_tiny checkpoint and runs a forward pass on wasm.
+// example that loads the official pose_tiny checkpoint and runs a forward pass on wasm, and the
+// README's Usage snippets (checkpoint path + image path → result) with the fixtures' tiny checkpoints.
 // Usage: node tools/release/consumer-test.mjs [--keep]   (--keep leaves the temp project for a look)
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,7 @@ if (ok) {
       return `TypeScript ${TYPESCRIPT}`;
     });
   }
+  await step('README usage snippets', () => runUsageSnippets());
 }
 
 const failed = results.filter((r) => !r.ok);
@@ -83,7 +85,7 @@ function writeConsumerProject() {
   };
   mkdirSync(project, { recursive: true });
   writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const file of ['esm-usage.mjs', 'cjs-usage.cjs', 'typed-usage.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json']) {
+  for (const file of ['esm-usage.mjs', 'cjs-usage.cjs', 'typed-usage.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json', 'usage-setup.mjs']) {
     copyFileSync(join(here, 'consumer', file), join(project, file));
   }
   // The project has no "type", so typed-usage.ts is CommonJS under node16; the .mts copy checks
@@ -118,4 +120,43 @@ function checkInstalledTree() {
   if (tfVersions.size !== 1) problems.push(`@tensorflow/tfjs-core resolved to ${[...tfVersions].join(', ') || 'nothing'}: one version expected`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   return `one @hrnetjs/core, tfjs-core ${[...tfVersions][0]}, no tfjs-node / tfjs-node-gpu / tfjs`;
+}
+
+/**
+ * The README's Usage snippets, exactly as written, with the published names of the official files
+ * swapped for the fixtures' tiny official checkpoints and images (the tiny detector is no preset,
+ * so it comes with its mmdet dict; its random weights find no person, so class 24 stands in).
+ */
+function runUsageSnippets() {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const blocks = Object.fromEntries([...readme.matchAll(/<!-- usage:([\w-]+) -->\n```js\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]]));
+  const f = fixturesDir();
+  const q = (...parts) => JSON.stringify(join(f, ...parts));
+  run('node', ['usage-setup.mjs'], { cwd: project, env });
+  const swaps = [
+    ["'pose_hrnet_w32_256x192.pth'", q('pose', 'pose_tiny.pth')],
+    ["'faster_rcnn_hrnetv2p_w32_2x_coco.pth'", `{ weights: 'det_tiny_full.safetensors', config: ${q('det', 'faster_rcnn_tiny_full_config.json')} }`],
+    ["'hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth'", q('seg', 'seg_tiny.pth')],
+    ['{ detector }', '{ detector, personClass: 24 }'],
+    ["'person.jpg'", q('pose', 'image.png')],
+    ["'people.jpg'", q('det_pipeline', 'image.png')],
+    ["'street.jpg'", q('det_pipeline', 'image.png')],
+    ["'street.png'", q('seg_pipeline', 'image.png')],
+  ];
+  const BOX = "Object.keys(b).slice(0, 4).join() === 'xmin,ymin,xmax,ymax'";
+  const checks = {
+    pose: `const b = poses[0]?.box; if (poses.length !== 1 || !(${BOX}) || poses[0].keypoints.length !== 17) throw new Error('pose: ' + JSON.stringify(poses).slice(0, 300));\nconsole.log(\`pose \${poses[0].keypoints.length} keypoints\`);`,
+    detect: `const b = detections[0]?.box; if (!detections.length || !(${BOX}) || typeof detections[0].label !== 'string') throw new Error('detect: ' + JSON.stringify(detections).slice(0, 300));\nconsole.log(\`detect \${detections.length} boxes\`);`,
+    'multi-person': `const b = poses[0]?.box; if (!poses.length || !(${BOX}) || typeof b.score !== 'number') throw new Error('multi-person: ' + JSON.stringify(poses).slice(0, 300));\nconsole.log(\`multi-person \${poses.length} people\`);`,
+    segment: `if (labels.length !== width * height || classes.length !== 19) throw new Error(\`segment: \${labels.length} labels for \${width}×\${height}, \${classes.length} classes\`);\nconsole.log(\`segment \${width}×\${height}\`);`,
+  };
+  const out = [];
+  for (const [task, check] of Object.entries(checks)) {
+    if (!blocks[task]) throw new Error(`README.md has no <!-- usage:${task} --> js block`);
+    let code = blocks[task];
+    for (const [from, to] of swaps) code = code.split(from).join(to);
+    writeFileSync(join(project, `usage-${task}.mjs`), `${code}\n${check}\n`);
+    out.push(run('node', [`usage-${task}.mjs`], { cwd: project, env }).trim());
+  }
+  return out.join('; ');
 }
