@@ -64,17 +64,9 @@ export class FasterRCNN extends TaskModel {
     return this.features.forwardNamed(x, { intermediates });
   }
 
-  /** The neck levels (NHWC) of a batch; the caller disposes them. */
+  /** The neck levels (NHWC, finest first) of a batch; the caller disposes them. */
   neckLevels(x: tf.Tensor4D): tf.Tensor4D[] {
-    return tf.tidy(() => {
-      const outputs = this.features.forwardNamed(x);
-      const levels = Object.keys(outputs)
-        .filter((k) => k.startsWith('neck_out_'))
-        .sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)))
-        .map((k) => outputs[k] as tf.Tensor4D);
-      for (const t of Object.values(outputs)) if (!levels.includes(t as tf.Tensor4D)) t.dispose();
-      return levels;
-    });
+    return this.features.neckLevels(x);
   }
 
   /**
