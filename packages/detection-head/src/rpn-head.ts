@@ -46,9 +46,9 @@ export class RPNHead extends Module {
     const clsScores: tf.Tensor4D[] = [];
     const bboxPreds: tf.Tensor4D[] = [];
     for (const x of levels) {
-      const feat = this.rpnConv.run(x, null, true);
-      clsScores.push(this.rpnCls.run(feat, null, false));
-      bboxPreds.push(this.rpnReg.run(feat, null, false));
+      const feat = this.rpnConv.forwardRelu(x);
+      clsScores.push(this.rpnCls.forward(feat));
+      bboxPreds.push(this.rpnReg.forward(feat));
       feat.dispose();
     }
     return { clsScores, bboxPreds };

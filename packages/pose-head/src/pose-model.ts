@@ -31,6 +31,6 @@ export class PoseModel extends TaskModel {
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
     const named: Intermediates = {};
     const [branch0] = this.backbone.forward(x, intermediates ? named : undefined);
-    return { ...named, heatmaps: this.finalLayer.run(branch0, null, false) };
+    return { ...named, heatmaps: this.finalLayer.forward(branch0) };
   }
 }

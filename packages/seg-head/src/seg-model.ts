@@ -23,7 +23,7 @@ export class SegLastLayer extends Sequential {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    return this.classifier.run(this.conv.run(x, this.bn, true), null, false);
+    return this.classifier.forward(this.conv.run(x, this.bn, true));
   }
 }
 
