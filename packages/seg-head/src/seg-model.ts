@@ -25,6 +25,16 @@ export class SegLastLayer extends Sequential {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.classifier.forward(this.conv.run(x, this.bn, true));
   }
+
+  /**
+   * The whole HRNetV2 head on the backbone branches: each upsampled bilinearly to branch 0's size,
+   * concatenated, then `last_layer` (shared by SegModel and multi-task models on one backbone).
+   * Intermediates are left to the caller's `tf.tidy` (training tapes need them).
+   */
+  forwardBranches(branches: readonly tf.Tensor4D[], alignCorners: boolean): tf.Tensor4D {
+    const [, height, width] = branches[0].shape;
+    return this.forward(tf.concat(branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners)), 3));
+  }
 }
 
 /** HighResolutionNet of HRNet-Semantic-Segmentation: output `logits` NHWC [N, H/4, W/4, classes]. */
@@ -51,9 +61,6 @@ export class SegModel extends TaskModel {
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
     const named: Intermediates = {};
     const branches = this.backbone.forward(x, intermediates ? named : undefined);
-    const [, height, width] = branches[0].shape;
-    const alignCorners = this.config.backbone.alignCorners;
-    const upsampled = branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners));
-    return { ...named, logits: this.lastLayer.forward(tf.concat(upsampled, 3)) };
+    return { ...named, logits: this.lastLayer.forwardBranches(branches, this.config.backbone.alignCorners) };
   }
 }
