@@ -129,7 +129,8 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     if (options.family !== undefined && family !== options.family) {
       throw new Error(`expected a '${options.family}' model, but the weights are a '${family}' checkpoint (their head keys say so)`);
     }
-    ({ config, how } = configFromWeights(checkpoint.stateDict, family));
+    const fileName = typeof given.weights === 'string' ? given.weights : undefined;
+    ({ config, how } = configFromWeights(checkpoint.stateDict, family, fileName));
     if (options.batchNorm !== undefined) config.backbone.batchNorm = options.batchNorm;
     if (options.alignCorners !== undefined) config.backbone.alignCorners = options.alignCorners;
   }

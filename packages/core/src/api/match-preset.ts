@@ -37,7 +37,7 @@ export function rankPresets(stateDict: StateDict, family?: ModelFamily): PresetF
 
 /** What {@link matchPreset} found. */
 export interface PresetMatch {
-  /** The first preset the weights load into strictly (presets differing only in input size share weights: the smaller input comes first). */
+  /** The preset the weights load into strictly (see {@link matchPreset} for the choice among several). */
   id: PresetId;
   /** Ready to build, with the BN flavour the weights need (InPlaceABN `*_torch04` files have no BN counters). */
   config: ModelConfig;
@@ -45,15 +45,24 @@ export interface PresetMatch {
   alsoFits: PresetId[];
 }
 
+/** The last path segment (either separator), for matching official checkpoint file names. */
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
 /**
  * The preset whose network loads these weights strictly, or null. The family is read from the keys
- * (pose `final_layer`, seg `last_layer`, cls `classifier`, mmdet `backbone.*`) unless given.
+ * (pose `final_layer`, seg `last_layer`, cls `classifier`, mmdet `backbone.*`) unless given. When
+ * several fit (pose presets that differ only in input size share weights), the one listing
+ * `fileName` among its official checkpoints wins, else the first in {@link PRESET_IDS} order.
  */
-export function matchPreset(stateDict: StateDict, family: ModelFamily = inferFamily(stateDict)): PresetMatch | null {
+export function matchPreset(stateDict: StateDict, family: ModelFamily = inferFamily(stateDict), fileName?: string): PresetMatch | null {
   const exact = rankPresets(stateDict, family).filter((f) => f.problems === 0);
   if (!exact.length) return null;
   const order = PRESET_IDS as readonly string[];
-  const ids = exact.map((f) => f.id).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const named = fileName === undefined ? undefined : baseName(fileName);
+  const listed = (id: string) => (named !== undefined && getPreset(id).checkpoints.includes(named) ? 0 : 1);
+  const ids = exact.map((f) => f.id).sort((a, b) => listed(a) - listed(b) || order.indexOf(a) - order.indexOf(b));
   const config: ModelConfig = getPreset(ids[0]);
   if (family === 'seg' && ![...stateDict.keys()].some((k) => k.endsWith('num_batches_tracked'))) config.backbone.batchNorm = 'inplace-abn';
   return { id: ids[0], config, alsoFits: ids.slice(1) };
@@ -69,8 +78,12 @@ function poseInputFor(numJoints: number): [number, number] {
  * architecture read from its keys (pose models get the dataset's usual input size). `how` says
  * which, for messages.
  */
-export function configFromWeights(stateDict: StateDict, family: ModelFamily = inferFamily(stateDict)): { config: ModelConfig; how: string } {
-  const match = matchPreset(stateDict, family);
+export function configFromWeights(
+  stateDict: StateDict,
+  family: ModelFamily = inferFamily(stateDict),
+  fileName?: string,
+): { config: ModelConfig; how: string } {
+  const match = matchPreset(stateDict, family, fileName);
   if (match) {
     const others = match.alsoFits.length ? ` (also fits ${match.alsoFits.join(', ')}; pass a config to choose)` : '';
     return { config: match.config, how: `preset ${match.id}, fitted from the weights${others}` };
