@@ -1,8 +1,7 @@
 import { defineConfig } from 'tsup';
 
 // Node-only ESM. `main` is the `hrnet` bin (its `#!/usr/bin/env node` line is kept, and tsup makes
-// the file executable); `index` is the small library the playground shares (createModel,
-// poseConfigFromWeights). The @hrnetjs libraries and TF.js stay external: they are dependencies.
+// the file executable); `index` is the small library the playground shares (createModel). The @hrnetjs libraries and TF.js stay external: they are dependencies.
 export default defineConfig({
   entry: { main: 'src/main.ts', index: 'src/index.ts' },
   format: ['esm'],

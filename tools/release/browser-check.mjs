@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForBrowser } from './lib/browser-bundle.mjs';
-import { buildLibraries, isNodeOnly, libraryPackages, repoRoot, secondsSince } from './lib/workspace.mjs';
+import { buildLibraries, isNodeOnly, libraryPackages, secondsSince } from './lib/workspace.mjs';
 
 const start = performance.now();
 const sizesFile = join(dirname(fileURLToPath(import.meta.url)), 'bundle-sizes.json');

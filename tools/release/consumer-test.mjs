@@ -4,7 +4,8 @@
 // the OS temp dir, then runs an ESM script, a CommonJS script and tsc (node16 + bundler) on a typed
 // example that loads the official pose_tiny checkpoint and runs a forward pass on wasm. The packed
 // CLI (@hrnetjs/cli) is installed with them: `npx hrnet` runs its built bin (no tsx, no workspace)
-// on the fixtures' tiny checkpoints, and its outputs must equal the repository CLI's exactly.
+// on the fixtures' tiny checkpoints, and its outputs must equal the repository CLI's exactly. The
+// README's Usage snippets (checkpoint path + image path → result) run with the same checkpoints.
 // Usage: node tools/release/consumer-test.mjs [--keep]   (--keep leaves the temp project for a look)
 import { deepStrictEqual } from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +66,7 @@ if (ok) {
     });
   }
   await cliChecks();
+  await step('README usage snippets', () => runUsageSnippets());
 }
 
 const failed = results.filter((r) => !r.ok);
@@ -87,7 +89,7 @@ function writeConsumerProject() {
   };
   mkdirSync(project, { recursive: true });
   writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const file of ['esm-usage.mjs', 'cjs-usage.cjs', 'typed-usage.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json']) {
+  for (const file of ['esm-usage.mjs', 'cjs-usage.cjs', 'typed-usage.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json', 'usage-setup.mjs']) {
     copyFileSync(join(here, 'consumer', file), join(project, file));
   }
   // The project has no "type", so typed-usage.ts is CommonJS under node16; the .mts copy checks
@@ -186,4 +188,43 @@ async function cliChecks() {
       return `identical JSON, exact equality (${summary(published)})`;
     });
   }
+}
+
+/**
+ * The README's Usage snippets, exactly as written, with the published names of the official files
+ * swapped for the fixtures' tiny official checkpoints and images (the tiny detector is no preset,
+ * so it comes with its mmdet dict; its random weights find no person, so class 24 stands in).
+ */
+function runUsageSnippets() {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const blocks = Object.fromEntries([...readme.matchAll(/<!-- usage:([\w-]+) -->\n```js\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]]));
+  const f = fixturesDir();
+  const q = (...parts) => JSON.stringify(join(f, ...parts));
+  run('node', ['usage-setup.mjs'], { cwd: project, env });
+  const swaps = [
+    ["'pose_hrnet_w32_256x192.pth'", q('pose', 'pose_tiny.pth')],
+    ["'faster_rcnn_hrnetv2p_w32_2x_coco.pth'", `{ weights: 'det_tiny_full.safetensors', config: ${q('det', 'faster_rcnn_tiny_full_config.json')} }`],
+    ["'hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth'", q('seg', 'seg_tiny.pth')],
+    ['{ detector }', '{ detector, personClass: 24 }'],
+    ["'person.jpg'", q('pose', 'image.png')],
+    ["'people.jpg'", q('det_pipeline', 'image.png')],
+    ["'street.jpg'", q('det_pipeline', 'image.png')],
+    ["'street.png'", q('seg_pipeline', 'image.png')],
+  ];
+  const BOX = "Object.keys(b).slice(0, 4).join() === 'xmin,ymin,xmax,ymax'";
+  const checks = {
+    pose: `const b = poses[0]?.box; if (poses.length !== 1 || !(${BOX}) || poses[0].keypoints.length !== 17) throw new Error('pose: ' + JSON.stringify(poses).slice(0, 300));\nconsole.log(\`pose \${poses[0].keypoints.length} keypoints\`);`,
+    detect: `const b = detections[0]?.box; if (!detections.length || !(${BOX}) || typeof detections[0].label !== 'string') throw new Error('detect: ' + JSON.stringify(detections).slice(0, 300));\nconsole.log(\`detect \${detections.length} boxes\`);`,
+    'multi-person': `const b = poses[0]?.box; if (!poses.length || !(${BOX}) || typeof b.score !== 'number') throw new Error('multi-person: ' + JSON.stringify(poses).slice(0, 300));\nconsole.log(\`multi-person \${poses.length} people\`);`,
+    segment: `if (labels.length !== width * height || classes.length !== 19) throw new Error(\`segment: \${labels.length} labels for \${width}×\${height}, \${classes.length} classes\`);\nconsole.log(\`segment \${width}×\${height}\`);`,
+  };
+  const out = [];
+  for (const [task, check] of Object.entries(checks)) {
+    if (!blocks[task]) throw new Error(`README.md has no <!-- usage:${task} --> js block`);
+    let code = blocks[task];
+    for (const [from, to] of swaps) code = code.split(from).join(to);
+    writeFileSync(join(project, `usage-${task}.mjs`), `${code}\n${check}\n`);
+    out.push(run('node', [`usage-${task}.mjs`], { cwd: project, env }).trim());
+  }
+  return out.join('; ');
 }

@@ -17,6 +17,7 @@ const result = spawnSync('pnpm', ['exec', 'typedoc', '--options', 'typedoc.json'
   env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   maxBuffer: 64 * 1024 * 1024,
 });
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes (ESC [ … m)
 const log = `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
 const undocumented = parseUndocumented(log);
 const otherWarnings = log.split('\n').filter((l) => /^\[(warning|error)\]/.test(l) && !l.includes('does not have any documentation') && !/Found \d+ errors/.test(l));

@@ -1,7 +1,6 @@
 /**
  * @hrnetjs/cli — the `hrnet` command line (bin `dist/main.js`). This entry is the small part the
  * playground shares with the commands, so there is one copy: the task model of a config and the
- * pose config read from a checkpoint.
+ * task-model builders of every family.
  */
-export { poseConfigFromWeights } from './config-from-weights.js';
 export { createModel } from './models.js';

@@ -1,20 +1,16 @@
-import { BackboneModel, ClsModel, type ModelConfig, type TaskModel } from '@hrnetjs/core';
-import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
-import { PoseModel } from '@hrnetjs/pose-head';
-import { SegModel } from '@hrnetjs/seg-head';
+import { createModel as buildModel, type ModelConfig, type TaskModel } from '@hrnetjs/core';
+import { MMDET_BUILDER } from '@hrnetjs/detection-head';
+import { POSE_BUILDER } from '@hrnetjs/pose-head';
+import { SEG_BUILDER } from '@hrnetjs/seg-head';
 
-/** The task model for a config: each family's head comes from its own package. */
+/**
+ * Every head package's model builders, registered with core's registry on import. Named value
+ * imports, so bundlers keep the registrations (the packages are `sideEffects: false`).
+ */
+export const MODEL_BUILDERS = [POSE_BUILDER, SEG_BUILDER, MMDET_BUILDER] as const;
+
+/** The task model for a config, with every family's builder registered (core's `createModel`). */
 export function createModel(config: ModelConfig): TaskModel {
-  switch (config.head.type) {
-    case 'pose':
-      return new PoseModel(config);
-    case 'seg':
-      return new SegModel(config);
-    case 'cls':
-      return new ClsModel(config);
-    case 'mmdet':
-      // A full detector dict (rpn_head + roi_head) builds Faster R-CNN; backbone / neck dicts their features.
-      if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return new FasterRCNN(config);
-      return config.head.neck ? new DetectionFeatureModel(config) : new BackboneModel(config);
-  }
+  void MODEL_BUILDERS;
+  return buildModel(config);
 }

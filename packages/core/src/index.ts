@@ -1,16 +1,35 @@
 /**
  * @hrnetjs/core — the HRNet backbone for TensorFlow.js: every official variant, exact loading of
- * the official PyTorch checkpoints, backends and shared tensor I/O. Browser-safe; file-system
- * helpers live in `@hrnetjs/core/node`.
+ * the official PyTorch checkpoints, `loadModel` (checkpoint in, ready model out) with the model
+ * registry the head packages fill, presets and configs, backends, images, COCO evaluation and
+ * training. Browser-safe; file-system helpers live in `@hrnetjs/core/node`, the building blocks and
+ * helpers that mirror upstream functions (layers, HR modules, OpenCV-exact warps, COCOeval steps…)
+ * in `@hrnetjs/core/ops`.
  */
-export * from './backbone/index.js';
+export * from './api/index.js';
 export * from './backend/index.js';
-export * from './config/index.js';
-export * from './eval/index.js';
-export * from './image/index.js';
 export * from './checkpoint/index.js';
+export * from './config/index.js';
 export * from './io/index.js';
 export * from './model/index.js';
-export * from './nn/index.js';
-export * from './tensor/index.js';
-export * from './train/index.js';
+export { type BoundEntry, type EntryKind, Module, type StateDictEntry } from './nn/index.js';
+export { decodeImage, encodePng, fromPixelData, ImageInputError, type PixelData, type RgbImage, sniffImageFormat } from './image/index.js';
+export { type BrowserImageSource, type ImageInput, toRgbImage } from './image/index.js';
+export {
+  BBOX_STAT_NAMES,
+  COCO_KPT_OKS_SIGMAS,
+  type CocoAnnotation,
+  type CocoCategory,
+  CocoEvalError,
+  type CocoEvalOutput,
+  type CocoGroundTruthJson,
+  type CocoImage,
+  type CocoResult,
+  type EvaluateCocoOptions,
+  evaluateCoco,
+  KEYPOINT_STAT_NAMES,
+  keypointCategories,
+  type Summary,
+} from './eval/index.js';
+export { type DType, fromNCHW, numel, type StateDict, type TensorData, type TensorValues, toNCHW } from './tensor/index.js';
+export { Adam, enableTraining, type FitOptions, type FitProgress, fit, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD } from './train/index.js';

@@ -4,6 +4,11 @@
  */
 import { type BackendInfo, type BackendName, useBackend as useBrowserSafeBackend } from './backend/backends.js';
 import { installNodeBackends } from './backend/node-backends.js';
+import { setPathReader } from './api/path-reader.js';
+import { readBytes } from './node/read-file.js';
+
+// Paths given to loadModel / image inputs of the pipelines are read from disk once this entry is loaded.
+setPathReader((path) => readBytes(path, 'file'));
 
 let nodeBackendsInstalled = false;
 

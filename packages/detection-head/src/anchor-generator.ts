@@ -26,7 +26,7 @@ export class AnchorGenerator {
   readonly baseAnchors: Float32Array[];
 
   constructor(readonly config: AnchorGeneratorConfig) {
-    const { strides, ratios, scales } = config;
+    const { strides } = config;
     const baseSizes = config.baseSizes ?? strides;
     if (baseSizes.length !== strides.length) {
       throw new Error(`anchor_generator: ${baseSizes.length} base_sizes for ${strides.length} strides; give one per level`);

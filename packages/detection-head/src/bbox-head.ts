@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Linear, Module, Sequential } from '@hrnetjs/core';
+import { Module } from '@hrnetjs/core';
+import { Linear, Sequential } from '@hrnetjs/core/ops';
 import { deltaXYWHDecode } from './delta-xywh-coder.js';
 import type { BBoxHeadConfig, ImageMeta } from './faster-rcnn-config.js';
 import { type Detections, multiclassNms, type RcnnTestConfig } from './multiclass-nms.js';

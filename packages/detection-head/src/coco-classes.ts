@@ -13,3 +13,8 @@ export const COCO_CLASSES: readonly string[] = Object.freeze([
   'cell phone', 'microwave', 'oven', 'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase',
   'scissors', 'teddy bear', 'hair drier', 'toothbrush',
 ]);
+
+/** Class names of a detector: COCO's for 80 classes, else `class_{i}`. */
+export function detectorClassNames(numClasses: number): readonly string[] {
+  return numClasses === COCO_CLASSES.length ? COCO_CLASSES : Array.from({ length: numClasses }, (_, i) => `class_${i}`);
+}

@@ -1,28 +1,27 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeImage, parseModelConfig } from '@hrnetjs/core';
+import { type Checkpoint, decodeImage, type TensorData } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { fixturePath, matchedFraction } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FasterRCNN } from './faster-rcnn.js';
+import { createDetector, type Detector } from './detect.js';
 
-let model: FasterRCNN;
+let model: Detector;
 let image: Awaited<ReturnType<typeof decodeImage>>;
+let weights: Map<string, TensorData>;
 
 beforeAll(async () => {
   await useBackend('wasm');
-  const config = parseModelConfig(readFileSync(fixturePath('det', 'faster_rcnn_tiny_full_config.json'), 'utf8'));
-  model = new FasterRCNN(config);
-  model.load(
-    new Map([
-      ...(await readCheckpointFile(fixturePath('det', 'det_tiny.pth'))).stateDict,
-      ...(await readCheckpointFile(fixturePath('det', 'faster_rcnn_tiny_heads.pth'))).stateDict,
-    ]),
-  );
+  // Through the task API: the two weight files merged + the mmdet model dict (JSON) path.
+  weights = new Map([
+    ...(await readCheckpointFile(fixturePath('det', 'det_tiny.pth'))).stateDict,
+    ...(await readCheckpointFile(fixturePath('det', 'faster_rcnn_tiny_heads.pth'))).stateDict,
+  ]);
+  model = await createDetector({ weights, config: fixturePath('det', 'faster_rcnn_tiny_full_config.json') });
   image = await decodeImage(readFileSync(fixturePath('det_pipeline', 'image.png')));
 });
 
-describe('FasterRCNN.detect on det_pipeline/image.png (mmdet 2.x pipeline + tiny detector, wasm)', () => {
+describe('createDetector(…).detect on det_pipeline/image.png (mmdet 2.x pipeline + tiny detector, wasm)', () => {
   it('returns the reference detections in original-image pixels, matched as a set, score-descending', async () => {
     const detections = await model.detect(image);
     const bboxes = (await readNpyFile(fixturePath('det_pipeline', 'det_bboxes.npy'))).values as Float32Array;
@@ -58,12 +57,31 @@ describe('FasterRCNN.detect on det_pipeline/image.png (mmdet 2.x pipeline + tiny
   });
 });
 
+describe('createDetector class names', () => {
+  it("take the checkpoint's meta.CLASSES (mmdet init_detector), options.classNames win, and mis-sized lists are refused", async () => {
+    const names = Array.from({ length: 80 }, (_, i) => `thing${i}`);
+    const checkpoint: Checkpoint = { format: 'torch-zip', wrapper: 'meta+state_dict', prefix: null, stateDict: weights, ignored: [], extras: { meta: { CLASSES: names } } };
+    const config = fixturePath('det', 'faster_rcnn_tiny_full_config.json');
+    const before = tf.memory().numTensors;
+    const fromMeta = await createDetector({ weights: checkpoint, config });
+    expect(fromMeta.classNames).toEqual(names);
+    const [first] = await fromMeta.detect(image, { maxDetections: 1 });
+    expect(first.label).toBe(`thing${first.labelId}`);
+    fromMeta.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(createDetector({ weights, config }, { classNames: ['a', 'b'] })).rejects.toThrow(/expected 80 non-empty class names/);
+    const { matchPreset } = await import('@hrnetjs/core');
+    expect(matchPreset(weights)).toBeNull(); // the tiny detector is no preset: the config is needed
+    await expect(createDetector(weights)).rejects.toThrow(/built a DetectionFeatureModel: they fit none of faster-rcnn-w18, faster-rcnn-w32, faster-rcnn-w40; pass \{ weights, config \}/);
+  });
+});
+
 describe('FasterRCNN.simpleTest proposals on the det_pipeline input', () => {
   it('match mmdet proposals (network-input coordinates) as a set', async () => {
     const { preprocessForDetection } = await import('./preprocess.js');
     const input = preprocessForDetection(image);
     const x = tf.tensor4d(input.data, input.shape);
-    const result = await model.simpleTest(x, input.meta);
+    const result = await model.model.simpleTest(x, input.meta);
     x.dispose();
     const proposals = (await readNpyFile(fixturePath('det_pipeline', 'proposals.npy'))).values as Float32Array;
     const m = matchedFraction(proposals, result.proposals);

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, toRgbImage } from '@hrnetjs/core';
-import { COCO_CLASSES } from './coco-classes.js';
-import type { FasterRCNN, SimpleTestOptions } from './faster-rcnn.js';
+import { type Box, getPreset, type ImageInput, loadModel, type ModelSource, PRESET_IDS, toRgbImage } from '@hrnetjs/core';
+import { FasterRCNN, type SimpleTestOptions } from './faster-rcnn.js';
 import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
+import { MMDET_BUILDER } from './register.js';
 
 /** One detected object, in original-image pixels (the Transformers.js object-detection shape + id). */
 export interface Detection {
-  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+  box: Box;
   /** Class name (COCO names for 80-class models). */
   label: string;
   /** 0-based class index (mmdet label). */
@@ -26,11 +26,6 @@ export interface DetectOptions {
   pipeline?: Partial<DetectionPipelineConfig>;
   /** Overrides of the remaining test settings (RPN nms_pre, IoU thresholds, …). */
   testCfg?: SimpleTestOptions['testCfg'];
-}
-
-/** Class names of a detector: COCO's for 80 classes, else `class_{i}`. */
-export function detectorClassNames(numClasses: number): readonly string[] {
-  return numClasses === COCO_CLASSES.length ? COCO_CLASSES : Array.from({ length: numClasses }, (_, i) => `class_${i}`);
 }
 
 function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly string[]): Set<number> {
@@ -72,5 +67,69 @@ export async function detect(model: FasterRCNN, image: ImageInput, options: Dete
     }));
   } finally {
     x.dispose();
+  }
+}
+
+/** Options of {@link createDetector}: names and the defaults of every {@link Detector.detect} call. */
+export interface DetectorOptions extends Pick<DetectOptions, 'scoreThreshold' | 'maxDetections'> {
+  /** Class names by label id (default: the checkpoint's `meta.CLASSES`, else COCO's for 80 classes, else `class_{i}`). */
+  classNames?: readonly string[];
+}
+
+/** The detection task: one {@link detect} method (mmdet `inference_detector`) and `dispose()`. */
+export class Detector {
+  private readonly defaults: DetectOptions;
+
+  constructor(
+    readonly model: FasterRCNN,
+    options: DetectorOptions = {},
+  ) {
+    if (options.classNames !== undefined) model.classNames = options.classNames;
+    this.defaults = { scoreThreshold: options.scoreThreshold, maxDetections: options.maxDetections };
+  }
+
+  /** Class names by label id. */
+  get classNames(): readonly string[] {
+    return this.model.classNames;
+  }
+
+  /** Image in, boxes out (original-image pixels, score-descending). Per-call options win over the detector's. */
+  detect(image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    return detect(this.model, image, { ...this.defaults, ...given });
+  }
+
+  /** Frees the network's weights. */
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/**
+ * The detection task in one call: a {@link FasterRCNN} or anything `loadModel` of `@hrnetjs/core`
+ * takes (an mmdet checkpoint path in Node, its bytes, `{ weights, config }`), plus options. Class
+ * names come from the checkpoint's `meta.CLASSES` when it has them.
+ *
+ * @example
+ * const detector = await createDetector('faster_rcnn_hrnetv2p_w32_2x_coco.pth');
+ * const detections = await detector.detect('street.jpg', { scoreThreshold: 0.5 });
+ */
+export async function createDetector(source: FasterRCNN | ModelSource, options?: DetectorOptions): Promise<Detector> {
+  if (source instanceof FasterRCNN) return new Detector(source, options);
+  void MMDET_BUILDER; // mmdet models registered with core before loading
+  const { model } = await loadModel(source, { family: 'mmdet' });
+  if (!(model instanceof FasterRCNN)) {
+    model.dispose();
+    const presets = PRESET_IDS.filter((id) => getPreset(id).family === 'mmdet').join(', ');
+    throw new Error(
+      `createDetector needs a Faster R-CNN, but these weights built a ${model.constructor.name}: they fit none of ${presets}; ` +
+        'pass { weights, config } with the mmdet model dict (rpn_head + roi_head) they were trained with',
+    );
+  }
+  try {
+    return new Detector(model, options);
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
 }

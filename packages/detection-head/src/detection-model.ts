@@ -1,5 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { HRNetBackbone, type Intermediates, type LoadOptions, type LoadReport, type ModelConfig, type StateDict, TaskModel } from '@hrnetjs/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { type LoadOptions, type LoadReport, type ModelConfig, type StateDict, TaskModel } from '@hrnetjs/core';
+import { HRNetBackbone, type Intermediates } from '@hrnetjs/core/ops';
 import { HRFPN } from './hrfpn.js';
 
 /** Parts of an mmdet detector checkpoint that the feature model does not hold. */
@@ -31,6 +32,13 @@ export class DetectionFeatureModel extends TaskModel {
     const features = new Map([...stateDict].filter(([k]) => !headSet.has(k)));
     const report = super.load(features, options);
     return { ...report, unexpected: [...report.unexpected, ...heads] };
+  }
+
+  /** The HRFPN levels (NHWC, finest first) of a batch, as an array; the caller disposes them. */
+  neckLevels(x: tf.Tensor4D): tf.Tensor4D[] {
+    const neck = this.neck;
+    if (!neck) throw new Error(`DetectionFeatureModel '${this.config.name}' has no neck: its config gives the backbone only`);
+    return tf.tidy(() => neck.forward(this.backbone.forward(x)));
   }
 
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {

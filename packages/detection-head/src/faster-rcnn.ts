@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, type ModelConfig, TaskModel } from '@hrnetjs/core';
-import { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
 import type { Detections } from './multiclass-nms.js';
 import type { FeatureMap } from './roi-align.js';
 import { StandardRoIHead } from './roi-head.js';
-import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE } from './preprocess.js';
+import { type DetectionPipelineConfig, detectionPipelineFromConfig } from './preprocess.js';
 import { RPNHead } from './rpn-head.js';
 
 /** Options of {@link FasterRCNN.simpleTest}. */
@@ -36,8 +36,8 @@ export class FasterRCNN extends TaskModel {
   readonly detector: FasterRcnnConfig;
   /** `test_cfg`; replace or edit it to change the test settings of every later call. */
   testCfg: FasterRcnnTestConfig;
-  /** The test pipeline {@link detect} starts from (mmdet's coco_detection.py unless set). */
-  testPipeline: DetectionPipelineConfig = { ...MMDET_TEST_PIPELINE };
+  /** The test pipeline `createDetector(…).detect` starts from: the config's (`config.test` + `config.input`), else mmdet's coco_detection.py. */
+  testPipeline: DetectionPipelineConfig;
   private customClassNames?: readonly string[];
 
   constructor(config: ModelConfig) {
@@ -48,6 +48,7 @@ export class FasterRCNN extends TaskModel {
     if (!config.head.neck) throw new Error(`FasterRCNN needs a neck (HRFPN); config '${config.name}' has none`);
     this.detector = parseFasterRcnnConfig(config.head.detector);
     this.testCfg = structuredClone(this.detector.testCfg);
+    this.testPipeline = detectionPipelineFromConfig(config);
     const levels = config.head.neck.numOuts;
     const anchorLevels = this.detector.rpnHead.anchorGenerator.strides.length;
     if (levels !== anchorLevels) throw new Error(`FasterRCNN: the neck gives ${levels} levels but rpn_head has ${anchorLevels} anchor strides`);
@@ -63,17 +64,9 @@ export class FasterRCNN extends TaskModel {
     return this.features.forwardNamed(x, { intermediates });
   }
 
-  /** The neck levels (NHWC) of a batch; the caller disposes them. */
+  /** The neck levels (NHWC, finest first) of a batch; the caller disposes them. */
   neckLevels(x: tf.Tensor4D): tf.Tensor4D[] {
-    return tf.tidy(() => {
-      const outputs = this.features.forwardNamed(x);
-      const levels = Object.keys(outputs)
-        .filter((k) => k.startsWith('neck_out_'))
-        .sort((a, b) => Number(a.slice(9)) - Number(b.slice(9)))
-        .map((k) => outputs[k] as tf.Tensor4D);
-      for (const t of Object.values(outputs)) if (!levels.includes(t as tf.Tensor4D)) t.dispose();
-      return levels;
-    });
+    return this.features.neckLevels(x);
   }
 
   /**
@@ -129,10 +122,5 @@ export class FasterRCNN extends TaskModel {
       throw new Error(`FasterRCNN: expected ${n} non-empty class names (bbox_head.num_classes), got ${names.length}`);
     }
     this.customClassNames = [...names];
-  }
-
-  /** Image in, boxes out (original-image pixels, score-descending); see {@link detect}. */
-  detect(image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
-    return detect(this, image, options);
   }
 }

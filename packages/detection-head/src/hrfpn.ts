@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, type HRFPNConfig, Module, resizeBilinearLikeTorch, Sequential } from '@hrnetjs/core';
+import { type HRFPNConfig, Module } from '@hrnetjs/core';
+import { Conv2d, resizeBilinearLikeTorch, Sequential } from '@hrnetjs/core/ops';
 
 /** mmcv `ConvModule` without norm/activation: a conv under the child name `conv`. */
 class ConvModule extends Module {
@@ -58,13 +59,13 @@ export class HRFPN extends Module {
       }
       return resizeBilinearLikeTorch(t, height, width, false);
     });
-    const reduced = this.reduction.run(tf.concat(upsampled, 3), null, false);
+    const reduced = this.reduction.forward(tf.concat(upsampled, 3));
     const levels = [reduced];
     for (let i = 1; i < this.config.numOuts; i++) {
       const k = 2 ** i;
       levels.push(this.config.poolingType === 'AVG' ? tf.avgPool(reduced, k, k, 'valid') : tf.maxPool(reduced, k, k, 'valid'));
     }
     // shareConv reuses one conv; folding is cached on it, so this is cheap.
-    return levels.map((level, i) => this.fpnConvs[i].run(level, null, false));
+    return levels.map((level, i) => this.fpnConvs[i].forward(level));
   }
 }

@@ -1,36 +1,32 @@
-export { AnchorGenerator, type AnchorGeneratorConfig } from './anchor-generator.js';
-export { Shared2FCBBoxHead } from './bbox-head.js';
-export { COCO_CLASSES } from './coco-classes.js';
-export { deltaXYWHDecode, deltaXYWHEncode, type DeltaXYWHCoderConfig } from './delta-xywh-coder.js';
-export { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
-export { DetectionFeatureModel } from './detection-model.js';
-export { drawDetections } from './draw-detections.js';
+/**
+ * @hrnetjs/detection-head — object detection with HRNet + HRFPN + Faster R-CNN, mmdet 2.x test
+ * semantics: `createDetector` (checkpoint in, `detect` out), the models, their configs, drawing and
+ * training. Heads, RoI ops, NMS, anchors, coders and the training internals are in
+ * `@hrnetjs/detection-head/ops`.
+ */
+export { createDetector, type Detection, Detector, type DetectorOptions, type DetectOptions } from './detect.js';
 export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult } from './faster-rcnn.js';
+export { DetectionFeatureModel } from './detection-model.js';
+export { MMDET_BUILDER } from './register.js';
+export { COCO_CLASSES, detectorClassNames } from './coco-classes.js';
+export { drawDetections } from './draw-detections.js';
 export {
   type BBoxHeadConfig,
   type FasterRcnnConfig,
   type FasterRcnnTestConfig,
   type ImageMeta,
   isFasterRcnnDetector,
-  parseFasterRcnnConfig,
-  parseImageMeta,
   type RPNHeadConfig,
   type RpnTestConfig,
 } from './faster-rcnn-config.js';
-export { HRFPN } from './hrfpn.js';
-export { type Detections, multiclassNms, type RcnnTestConfig } from './multiclass-nms.js';
-export { batchedNms, type BatchedNmsOptions, nms, sortByScoreDescending } from './nms.js';
+export type { RcnnTestConfig } from './multiclass-nms.js';
 export {
   type DetectionInput,
   type DetectionPipelineConfig,
+  detectionPipelineFromConfig,
   MMDET_TEST_PIPELINE,
-  normalizeLut,
   preprocessForDetection,
-  rescaleSize,
 } from './preprocess.js';
-export { type FeatureMap, roiAlign, type RoIAlignOptions } from './roi-align.js';
-export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi-extractor.js';
-export { StandardRoIHead } from './roi-head.js';
-export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
-export { type BoxDetector, detectionsToPersonBoxes, detectPoses, type DetectPosesOptions, type ScoredBox, type ScoredBoxPoseEstimator } from './detect-poses.js';
-export * from './train/index.js';
+export { defaultFasterRcnnTrainConfig, type FasterRcnnTrainConfig, parseFasterRcnnTrainConfig } from './train/train-config.js';
+export { type DetectorTrainProgress, trainDetector, type TrainDetectorOptions } from './train/train-detector.js';
+export { type DetectionExample, type DetectionTrainPipelineConfig, type DetectionTrainSample, MMDET_TRAIN_PIPELINE } from './train/train-pipeline.js';

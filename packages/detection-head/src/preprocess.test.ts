@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { decodeImage } from '@hrnetjs/core';
+import { decodeImage, getPreset, parseModelConfig } from '@hrnetjs/core';
 import { readNpyFile } from '@hrnetjs/core/node';
-import { fixturePath } from '@hrnetjs/test-utils';
+import { fixturePath, oracleCase } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
-import { MMDET_TEST_PIPELINE, normalizeLut, preprocessForDetection, rescaleSize } from './preprocess.js';
+import { detectionPipelineFromConfig, MMDET_TEST_PIPELINE, normalizeLut, preprocessForDetection, rescaleSize } from './preprocess.js';
 
 describe('mmdet 2.x test pipeline (fixtures/det_pipeline)', () => {
   it('rescaleSize follows mmcv.rescale_size (keep ratio inside 1333×800, round half up)', () => {
@@ -47,5 +47,19 @@ describe('mmdet 2.x test pipeline (fixtures/det_pipeline)', () => {
     expect(out.data[0]).toBeCloseTo((124 - 123.675) / 58.395, 6);
     expect(out.data[(3 * 8 + 7) * 3]).toBe(0); // padding row
     expect(() => preprocessForDetection({ width: 4, height: 2, data: new Uint8Array(5) })).toThrow(/4×2×3 RGB bytes, got 5/);
+  });
+});
+
+describe('detectionPipelineFromConfig', () => {
+  it("reads the preset / mmdet config's test pipeline and img_norm_cfg, mmdet's coco_detection.py otherwise", () => {
+    expect(detectionPipelineFromConfig(getPreset('faster-rcnn-w32'))).toEqual(MMDET_TEST_PIPELINE);
+    const backbone = JSON.parse(oracleCase('mmdet_ms4').configText);
+    const custom = parseModelConfig({
+      model: { type: 'FasterRCNN', backbone },
+      img_norm_cfg: { mean: [100, 110, 120], std: [50, 60, 70], to_rgb: true },
+      test_pipeline: [{ type: 'MultiScaleFlipAug', img_scale: [800, 500], transforms: [{ type: 'Resize', keep_ratio: false }, { type: 'Pad', size_divisor: 64 }] }],
+    });
+    expect(detectionPipelineFromConfig(custom)).toEqual({ imgScale: [800, 500], keepRatio: false, mean: [100, 110, 120], std: [50, 60, 70], sizeDivisor: 64 });
+    expect(detectionPipelineFromConfig({ input: {} })).toEqual(MMDET_TEST_PIPELINE);
   });
 });

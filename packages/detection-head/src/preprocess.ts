@@ -1,4 +1,5 @@
-import { ImageInputError, type RgbImage, resizeBilinearUint8 } from '@hrnetjs/core';
+import { ImageInputError, type ModelConfig, type RgbImage } from '@hrnetjs/core';
+import { resizeBilinearUint8 } from '@hrnetjs/core/ops';
 import type { ImageMeta } from './faster-rcnn-config.js';
 
 const f32 = Math.fround;
@@ -23,6 +24,28 @@ export const MMDET_TEST_PIPELINE: Readonly<DetectionPipelineConfig> = Object.fre
   std: [58.395, 57.12, 57.375],
   sizeDivisor: 32,
 });
+
+/** 0..1 normalisation of a config → mmdet's 0..255 units (rounded to 1e-6, so 0.485 gives exactly 123.675). */
+function to255(values: readonly number[]): [number, number, number] {
+  const [a, b, c] = values.map((v) => Math.round(v * 255 * 1e6) / 1e6);
+  return [a, b, c];
+}
+
+/**
+ * The test pipeline a model config describes: `config.test` (the mmdet `test_pipeline`'s Resize /
+ * Pad, or the preset's) and `config.input` normalisation (`img_norm_cfg`), else mmdet's
+ * `coco_detection.py` values.
+ */
+export function detectionPipelineFromConfig(config: Pick<ModelConfig, 'input' | 'test'>): DetectionPipelineConfig {
+  const test = config.test ?? {};
+  return {
+    imgScale: test.imgScale ? [test.imgScale[0], test.imgScale[1]] : [...MMDET_TEST_PIPELINE.imgScale],
+    keepRatio: test.keepRatio ?? MMDET_TEST_PIPELINE.keepRatio,
+    mean: config.input.mean ? to255(config.input.mean) : [...MMDET_TEST_PIPELINE.mean],
+    std: config.input.std ? to255(config.input.std) : [...MMDET_TEST_PIPELINE.std],
+    sizeDivisor: test.sizeDivisor ?? MMDET_TEST_PIPELINE.sizeDivisor,
+  };
+}
 
 /**
  * `mmcv.rescale_size`: the largest size with the same aspect ratio inside `scale` (long edge ≤

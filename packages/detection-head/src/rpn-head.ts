@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, Module } from '@hrnetjs/core';
+import { Module } from '@hrnetjs/core';
+import { Conv2d } from '@hrnetjs/core/ops';
 import { AnchorGenerator } from './anchor-generator.js';
 import { deltaXYWHDecode } from './delta-xywh-coder.js';
 import type { RPNHeadConfig, RpnTestConfig } from './faster-rcnn-config.js';
@@ -45,9 +46,9 @@ export class RPNHead extends Module {
     const clsScores: tf.Tensor4D[] = [];
     const bboxPreds: tf.Tensor4D[] = [];
     for (const x of levels) {
-      const feat = this.rpnConv.run(x, null, true);
-      clsScores.push(this.rpnCls.run(feat, null, false));
-      bboxPreds.push(this.rpnReg.run(feat, null, false));
+      const feat = this.rpnConv.forwardRelu(x);
+      clsScores.push(this.rpnCls.forward(feat));
+      bboxPreds.push(this.rpnReg.forward(feat));
       feat.dispose();
     }
     return { clsScores, bboxPreds };

@@ -1,4 +1,4 @@
-import type { AffineMatrix } from '@hrnetjs/core';
+import type { AffineMatrix } from '@hrnetjs/core/ops';
 
 /** A 2-D point [x, y]. */
 export type Point = readonly [number, number];

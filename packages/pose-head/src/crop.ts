@@ -1,4 +1,5 @@
-import { type RgbImage, warpAffine } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
+import { warpAffine } from '@hrnetjs/core/ops';
 import { getAffineTransform } from './affine-transform.js';
 import type { CenterScale } from './center-scale.js';
 

@@ -21,7 +21,7 @@ describe('drawPoses', () => {
 
   it('outlines the box and clips drawing at the image border', () => {
     const image = { width: 10, height: 10, data: new Uint8Array(300) };
-    const out = drawPoses(image, [{ box: { x: -5, y: 2, width: 10, height: 5 }, keypoints: [{ name: 'nose', x: 0, y: 9, score: 1 }] }], { skeleton: [] });
+    const out = drawPoses(image, [{ box: { xmin: -5, ymin: 2, xmax: 5, ymax: 7 }, keypoints: [{ name: 'nose', x: 0, y: 9, score: 1 }] }], { skeleton: [] });
     expect(at(out, 3, 2)).toEqual([255, 255, 0]);
     expect(at(out, 5, 4)).toEqual([255, 255, 0]); // right edge x = 5
     expect(at(out, 0, 9)).toEqual([0, 255, 0]); // nose, green, partly outside

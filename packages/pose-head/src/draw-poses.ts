@@ -1,4 +1,4 @@
-import type { RgbImage } from '@hrnetjs/core';
+import type { Box, Keypoint, RgbImage } from '@hrnetjs/core';
 import type { PoseDataset } from './datasets.js';
 
 /** Options of {@link drawPoses}. */
@@ -43,12 +43,12 @@ function line(image: RgbImage, x0: number, y0: number, x1: number, y1: number, w
   }
 }
 
-function rectangle(image: RgbImage, box: { x: number; y: number; width: number; height: number }, colour: Rgb): void {
-  const { x, y, width: w, height: h } = box;
-  line(image, x, y, x + w, y, 1, colour);
-  line(image, x + w, y, x + w, y + h, 1, colour);
-  line(image, x + w, y + h, x, y + h, 1, colour);
-  line(image, x, y + h, x, y, 1, colour);
+function rectangle(image: RgbImage, box: Box, colour: Rgb): void {
+  const { xmin, ymin, xmax, ymax } = box;
+  line(image, xmin, ymin, xmax, ymin, 1, colour);
+  line(image, xmax, ymin, xmax, ymax, 1, colour);
+  line(image, xmax, ymax, xmin, ymax, 1, colour);
+  line(image, xmin, ymax, xmin, ymin, 1, colour);
 }
 
 /**
@@ -57,7 +57,7 @@ function rectangle(image: RgbImage, box: { x: number; y: number; width: number; 
  */
 export function drawPoses(
   image: RgbImage,
-  poses: ReadonlyArray<{ box?: { x: number; y: number; width: number; height: number }; keypoints: ReadonlyArray<{ name: string; x: number; y: number; score: number }> }>,
+  poses: ReadonlyArray<{ box?: Box; keypoints: readonly Keypoint[] }>,
   dataset: Pick<PoseDataset, 'skeleton'>,
   options: DrawPosesOptions = {},
 ): RgbImage {

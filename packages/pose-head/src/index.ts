@@ -1,31 +1,21 @@
+/**
+ * @hrnetjs/pose-head — top-down human pose with HRNet: `createPoseEstimator` (checkpoint in,
+ * `estimatePoses` out; multi-person with `{ detector }`), `PoseModel`, datasets, drawing, PCKh and
+ * training. The pipeline's individual steps are in `@hrnetjs/pose-head/ops`.
+ */
 export { PoseModel } from './pose-model.js';
-export { type Point, affineTransform, getAffineTransform, solveAffineFromPoints } from './affine-transform.js';
-export { type CenterScale, type PersonBox, PIXEL_STD, checkBox, scaleArea, xywh2cs } from './center-scale.js';
-export { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
-export { COCO_DATASET, MPII_DATASET, type PoseDataset, datasetForJoints } from './datasets.js';
-export { type DrawPosesOptions, drawPoses } from './draw-poses.js';
-export { type HeatmapInferenceOptions, flipBack, inferHeatmaps, shiftHeatmap } from './flip-test.js';
-export { type PoseImageInput, toRgbImage } from './image-input.js';
-export {
-  type HeatmapArray,
-  type JointPredictions,
-  getFinalPreds,
-  getMaxPreds,
-  refineQuarterOffset,
-  transformPreds,
-} from './inference.js';
-export { type OksCandidate, oksIou, oksNms, rescorePoses } from './oks-nms.js';
-export { COCO_DEFAULTS, type PoseSettings, poseSettingsFromConfig } from './pose-settings.js';
 export {
   type EstimatePosesOptions,
-  type Keypoint,
+  type PersonDetector,
   type Pose,
   type PoseEstimatorOptions,
   TopDownPoseEstimator,
   createPoseEstimator,
 } from './top-down-estimator.js';
+export { POSE_BUILDER } from './register.js';
+export { COCO_DATASET, MPII_DATASET, type PoseDataset, datasetForJoints } from './datasets.js';
+export { type DrawPosesOptions, drawPoses } from './draw-poses.js';
+export type { PoseImageInput } from './image-input.js';
+export { COCO_DEFAULTS, type PoseSettings, poseSettingsFromConfig } from './pose-settings.js';
 export { pckh, type MpiiGroundTruth, type PckhResult } from './eval/pckh.js';
-export { generateTarget, type HeatmapTarget, type TargetOptions } from './train/heatmap-target.js';
-export { jointsDatasetSample, type PoseAugmentOptions, type PoseExample, type PoseTrainSample } from './train/joints-dataset-sample.js';
-export { jointsMseLoss, jointsOhkmMseLoss } from './train/joints-mse-loss.js';
 export { trainPose, type TrainPoseOptions } from './train/train-pose.js';

@@ -49,7 +49,7 @@ export function oksIou(g: OksCandidate, ds: readonly OksCandidate[], sigmas?: re
 export function oksNms(candidates: readonly OksCandidate[], threshold = 0.9, sigmas?: readonly number[], inVisThre?: number): number[] {
   // Stable ascending sort, then reversed: the official order, ties included.
   let order = candidates
-    .map((c, i) => i)
+    .map((_c, i) => i)
     .sort((a, b) => candidates[a].score - candidates[b].score || a - b)
     .reverse();
   const keep: number[] = [];

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, HRNetBackbone, type Intermediates, type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { Conv2d, HRNetBackbone, type Intermediates } from '@hrnetjs/core/ops';
 
 /**
  * PoseHighResolutionNet (pose_hrnet.py): the backbone (last module fused into branch 0 only)
@@ -30,6 +31,6 @@ export class PoseModel extends TaskModel {
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
     const named: Intermediates = {};
     const [branch0] = this.backbone.forward(x, intermediates ? named : undefined);
-    return { ...named, heatmaps: this.finalLayer.run(branch0, null, false) };
+    return { ...named, heatmaps: this.finalLayer.forward(branch0) };
   }
 }

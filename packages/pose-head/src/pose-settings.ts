@@ -34,29 +34,10 @@ export const COCO_DEFAULTS = {
   imageThre: 0.0,
 };
 
-function testSection(source: unknown): Record<string, unknown> {
-  if (!source || typeof source !== 'object') return {};
-  const test = (source as Record<string, unknown>).TEST;
-  return test && typeof test === 'object' ? (test as Record<string, unknown>) : {};
-}
-
-function readFlag(test: Record<string, unknown>, key: string, fallback: boolean): boolean {
-  const v = test[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new Error(`TEST.${key} must be true or false, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function readNumber(test: Record<string, unknown>, key: string, fallback: number): number {
-  const v = test[key];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`TEST.${key} must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 /**
- * Pipeline settings of a pose model: input size and normalisation from `config.input`, the TEST.*
- * switches from an official yaml kept in `config.source`, COCO 256×192 defaults for anything absent.
+ * Pipeline settings of a pose model: input size and normalisation from `config.input`, the test
+ * switches from `config.test` (the yaml's TEST.*, read and checked by the config parser), COCO
+ * 256×192 defaults for anything absent.
  */
 export function poseSettingsFromConfig(config: ModelConfig): PoseSettings {
   if (config.head.type !== 'pose') throw new Error(`the pose pipeline needs a pose model config, got a '${config.head.type}' head`);
@@ -65,17 +46,17 @@ export function poseSettingsFromConfig(config: ModelConfig): PoseSettings {
     // Stride-2 convs then ×2 nearest upsampling only line up on multiples of 32.
     throw new Error(`pose input size must be positive multiples of 32 (MODEL.IMAGE_SIZE [width, height]), got [${inputSize.join(', ')}]`);
   }
-  const test = testSection(config.source);
+  const test = config.test ?? {};
   return {
     inputSize: [inputSize[0], inputSize[1]],
     mean: config.input.mean ?? IMAGENET_MEAN,
     std: config.input.std ?? IMAGENET_STD,
-    flipTest: readFlag(test, 'FLIP_TEST', COCO_DEFAULTS.flipTest),
-    shiftHeatmap: readFlag(test, 'SHIFT_HEATMAP', COCO_DEFAULTS.shiftHeatmap),
-    postProcess: readFlag(test, 'POST_PROCESS', COCO_DEFAULTS.postProcess),
-    inVisThre: readNumber(test, 'IN_VIS_THRE', COCO_DEFAULTS.inVisThre),
-    oksThre: readNumber(test, 'OKS_THRE', COCO_DEFAULTS.oksThre),
-    imageThre: readNumber(test, 'IMAGE_THRE', COCO_DEFAULTS.imageThre),
+    flipTest: test.flipTest ?? COCO_DEFAULTS.flipTest,
+    shiftHeatmap: test.shiftHeatmap ?? COCO_DEFAULTS.shiftHeatmap,
+    postProcess: test.postProcess ?? COCO_DEFAULTS.postProcess,
+    inVisThre: test.inVisThre ?? COCO_DEFAULTS.inVisThre,
+    oksThre: test.oksThre ?? COCO_DEFAULTS.oksThre,
+    imageThre: test.imageThre ?? COCO_DEFAULTS.imageThre,
     dataset: datasetForJoints(config.head.numJoints),
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { fromNCHW, parseModelConfig, toNCHW } from '@hrnetjs/core';
+import { boxFromXywh, boxToXywh, fromNCHW, parseModelConfig, toNCHW } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { difference, fixturePath } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +10,14 @@ import { COCO_DATASET } from './datasets.js';
 import { inferHeatmaps } from './flip-test.js';
 import { getFinalPreds } from './inference.js';
 import { PoseModel } from './pose-model.js';
-import { type Pose, TopDownPoseEstimator } from './top-down-estimator.js';
+import { createPoseEstimator, type Pose } from './top-down-estimator.js';
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 const [BX, BY, BW, BH] = JSON.parse(readFileSync(fixturePath('pose', 'box.json'), 'utf8')).box_xywh as number[];
 const BOX = { x: BX, y: BY, width: BW, height: BH };
+/** The same box as the task API takes it (corners; x2 − x1 gives BW back). */
+const CORNERS = boxFromXywh([BX, BY, BW, BH]);
 
 async function npy(name: string): Promise<Float32Array> {
   return (await readNpyFile(fixturePath('pose', `${name}.npy`))).values as Float32Array;
@@ -105,24 +107,23 @@ describe.each(['wasm', 'cpu'] as const)('pose_tiny heatmap parity on %s', (backe
 });
 
 describe('pose_tiny end-to-end pipeline parity (wasm)', () => {
-  let model: PoseModel;
-  beforeAll(async () => {
-    model = await loadTiny('wasm');
-    return () => model.dispose();
-  });
+  beforeAll(() => useBackend('wasm'));
 
   it.each([
     [true, 'preds', 'maxvals'],
     [false, 'preds_noflip', 'maxvals_noflip'],
   ] as const)('estimatePoses(image.png, box.json, flipTest=%s) reproduces %s / %s end to end', async (flipTest, predsName, maxName) => {
-    const image = await readImageFile(fixturePath('pose', 'image.png'));
-    const estimator = new TopDownPoseEstimator(model);
+    // Through the task API: checkpoint path + official yaml (as JSON) path + image path.
     const before = tf.memory().numTensors;
-    const [pose, ...rest] = await estimator.estimatePoses(image, { boxes: [BOX], flipTest });
+    const estimator = await createPoseEstimator({ weights: fixturePath('pose', 'pose_tiny.pth'), config: fixturePath('pose', 'pose_tiny_config.json') });
+    expect(estimator.model.config.name).toMatch(/pose_tiny_config\.json$/);
+    const [pose, ...rest] = await estimator.estimatePoses(fixturePath('pose', 'image.png'), { boxes: [CORNERS], flipTest });
+    estimator.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(rest).toHaveLength(0);
     expect(pose.keypoints.map((k) => k.name)).toEqual(COCO_DATASET.keypoints);
-    expect(pose.box).toEqual(BOX);
+    expect(pose.box).toEqual(CORNERS);
+    expect(boxToXywh(pose.box)).toEqual([BX, BY, BW, BH]);
     expect(pose.center).toEqual([275, 230]);
     expect(pose.scale).toEqual([1.40625, 1.875]);
     const { px, score } = compare(pose, await npy(predsName), await npy(maxName));

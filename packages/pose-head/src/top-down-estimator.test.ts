@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, parseModelConfig } from '@hrnetjs/core';
+import { inferModelConfig, matchPreset, type ModelConfig, parseModelConfig, rankPresets, readCheckpoint } from '@hrnetjs/core';
 import { readImageFile, useBackend } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,9 @@ function tinyConfig(imageSize: [number, number], extra: Record<string, unknown> 
 
 const image = await readImageFile(fixturePath('pose', 'image.png'));
 const BOXES = [
-  { x: 200, y: 80, width: 150, height: 300 },
-  { x: -88, y: 251, width: 263, height: 200 }, // leaves the image on the left
-  { x: 500, y: 400, width: 200, height: 150 }, // leaves it at the bottom right
+  { xmin: 200, ymin: 80, xmax: 350, ymax: 380 },
+  { xmin: -88, ymin: 251, xmax: 175, ymax: 451 }, // leaves the image on the left
+  { xmin: 500, ymin: 400, xmax: 700, ymax: 550 }, // leaves it at the bottom right
 ];
 
 describe('TopDownPoseEstimator', () => {
@@ -32,7 +32,7 @@ describe('TopDownPoseEstimator', () => {
   });
 
   it('returns one pose per box in input order, independent of the batch size', async () => {
-    const estimator = createPoseEstimator(model);
+    const estimator = await createPoseEstimator(model);
     const all = await estimator.estimatePoses(image, { boxes: BOXES, batchSize: 2 });
     expect(all.map((p) => p.box)).toEqual(BOXES);
     for (const [i, box] of BOXES.entries()) {
@@ -48,7 +48,7 @@ describe('TopDownPoseEstimator', () => {
   });
 
   it('keypoints stay inside the (padded) crop of their box, also for boxes outside the image', async () => {
-    const poses = await createPoseEstimator(model).estimatePoses(image, { boxes: BOXES });
+    const poses = await (await createPoseEstimator(model)).estimatePoses(image, { boxes: BOXES });
     for (const pose of poses) {
       const halfW = (pose.scale[0] * 200) / 2;
       for (const k of pose.keypoints) {
@@ -59,9 +59,9 @@ describe('TopDownPoseEstimator', () => {
   });
 
   it('uses the whole image as the box by default and accepts RGBA pixel data and tf.Tensor3D', async () => {
-    const estimator = createPoseEstimator(model);
+    const estimator = await createPoseEstimator(model);
     const [whole] = await estimator.estimatePoses(image);
-    expect(whole.box).toEqual({ x: 0, y: 0, width: 640, height: 480 });
+    expect(whole.box).toEqual({ xmin: 0, ymin: 0, xmax: 640, ymax: 480 });
     const rgba = new Uint8ClampedArray(640 * 480 * 4);
     for (let p = 0; p < 640 * 480; p++) rgba.set(image.data.subarray(p * 3, p * 3 + 3), p * 4);
     const [fromRgba] = await estimator.estimatePoses({ data: rgba, width: 640, height: 480 });
@@ -74,7 +74,7 @@ describe('TopDownPoseEstimator', () => {
   });
 
   it('honours flipTest / postProcess per call and TEST.* keys of the config', async () => {
-    const estimator = createPoseEstimator(model);
+    const estimator = await createPoseEstimator(model);
     const boxes = [BOXES[0]];
     const [flip] = await estimator.estimatePoses(image, { boxes });
     const [noFlip] = await estimator.estimatePoses(image, { boxes, flipTest: false });
@@ -94,18 +94,18 @@ describe('TopDownPoseEstimator', () => {
 
   it('needs flip pairs for joint counts other than COCO 17 / MPII 16 when flipping', async () => {
     const five = new PoseModel(tinyConfig([64, 64], {}, 5));
-    const estimator = createPoseEstimator(five);
+    const estimator = await createPoseEstimator(five);
     await expect(estimator.estimatePoses(image)).rejects.toThrow(/flip test needs the left\/right flip pairs of this 5-joint model/);
     const [pose] = await estimator.estimatePoses(image, { flipTest: false });
     expect(pose.keypoints.map((k) => k.name)).toEqual(['joint_0', 'joint_1', 'joint_2', 'joint_3', 'joint_4']);
     const dataset = { name: 'five', keypoints: ['a', 'l', 'r', 'b', 'c'], flipPairs: [[1, 2]] as [number, number][], skeleton: [] };
-    expect((await createPoseEstimator(five, { dataset }).estimatePoses(image))[0].keypoints[1].name).toBe('l');
-    expect(() => createPoseEstimator(five, { dataset: COCO_DATASET })).toThrow(/has 17 keypoints but the model outputs 5 heatmaps/);
+    expect((await (await createPoseEstimator(five, { dataset })).estimatePoses(image))[0].keypoints[1].name).toBe('l');
+    await expect(createPoseEstimator(five, { dataset: COCO_DATASET })).rejects.toThrow(/has 17 keypoints but the model outputs 5 heatmaps/);
     five.dispose();
   });
 
   it('the multi-person path drops low boxes, rescores and removes duplicates by OKS-NMS', async () => {
-    const estimator = createPoseEstimator(model, { imageThre: 0.3 });
+    const estimator = await createPoseEstimator(model, { imageThre: 0.3 });
     const boxes = [
       { ...BOXES[0], score: 0.8 },
       { ...BOXES[0], score: 0.9 }, // the same person twice: OKS 1 → suppressed
@@ -122,9 +122,47 @@ describe('TopDownPoseEstimator', () => {
     }
   });
 
+  it('with { detector }: asks it for people only and runs their scored boxes through rescoring + OKS-NMS', async () => {
+    const calls: unknown[] = [];
+    const detector = {
+      detect: async (_: unknown, options: unknown) => {
+        calls.push(options);
+        return [
+          { box: BOXES[0], label: 'person', labelId: 0, score: 0.9 },
+          { box: BOXES[0], label: 'person', labelId: 0, score: 0.8 }, // the same person twice → suppressed
+          { box: BOXES[2], label: 'person', labelId: 0, score: 0.6 },
+        ];
+      },
+    };
+    const multi = await createPoseEstimator(model, { detector, imageThre: 0.3 });
+    const poses = await multi.estimatePoses(image, { scoreThreshold: 0.3, maxPeople: 5 });
+    expect(calls).toEqual([{ classes: ['person'], scoreThreshold: 0.3, maxDetections: 5 }]);
+    const single = await (await createPoseEstimator(model, { imageThre: 0.3 })).estimatePoses(image, {
+      boxes: [{ ...BOXES[0], score: 0.9 }, { ...BOXES[0], score: 0.8 }, { ...BOXES[2], score: 0.6 }],
+      nms: true,
+    });
+    expect(poses).toEqual(single);
+    expect(poses.map((p) => p.box.score).sort()).toEqual([0.6, 0.9]);
+    const none = await createPoseEstimator(model, { detector: { detect: async () => [] } });
+    expect(await none.estimatePoses(image)).toEqual([]);
+    await expect(createPoseEstimator(model, { detector: {} as never })).rejects.toThrow(/options.detector must have a detect/);
+  });
+
+  it('createPoseEstimator(path): pose models are registered with core, the config is read from the weights when no preset fits', async () => {
+    const { stateDict } = readCheckpoint(readFileSync(fixturePath('pose', 'pose_tiny.pth')));
+    expect(rankPresets(stateDict, 'pose').map((f) => f.id)).toHaveLength(6);
+    expect(matchPreset(stateDict)).toBeNull();
+    const estimator = await createPoseEstimator(fixturePath('pose', 'pose_tiny.pth'), { flipTest: false });
+    expect(estimator.model.config.backbone).toEqual(inferModelConfig(stateDict).backbone);
+    expect(estimator.settings.inputSize).toEqual([192, 256]); // COCO's usual input for 17 joints
+    expect(estimator.settings.flipTest).toBe(false);
+    estimator.dispose();
+    await expect(createPoseEstimator(fixturePath('seg', 'seg_tiny.pth'))).rejects.toThrow(/expected a 'pose' model/);
+  });
+
   it('rejects bad boxes, batch sizes and images with clear errors', async () => {
-    const estimator = createPoseEstimator(model);
-    await expect(estimator.estimatePoses(image, { boxes: [{ x: 0, y: 0, width: -5, height: 3 }] })).rejects.toThrow(/boxes\[0\] must have a positive width/);
+    const estimator = await createPoseEstimator(model);
+    await expect(estimator.estimatePoses(image, { boxes: [{ xmin: 0, ymin: 0, xmax: -5, ymax: 3 }] })).rejects.toThrow(/boxes\[0\] needs xmax > xmin/);
     await expect(estimator.estimatePoses(image, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
     await expect(estimator.estimatePoses({ data: new Uint8Array(5), width: 2, height: 2 })).rejects.toThrow(/3 \(RGB\) or 4 \(RGBA\)/);
     const floats = tf.fill([2, 2, 3], 300);
@@ -135,7 +173,7 @@ describe('TopDownPoseEstimator', () => {
 
   it('keeps tf.memory().numTensors constant over 100 estimatePoses calls', async () => {
     const small = new PoseModel(tinyConfig([32, 32]));
-    const estimator = createPoseEstimator(small);
+    const estimator = await createPoseEstimator(small);
     await estimator.estimatePoses(image, { boxes: [BOXES[0]] }); // first run folds BatchNorm once
     const before = tf.memory().numTensors;
     for (let i = 0; i < 100; i++) await estimator.estimatePoses(image, { boxes: [BOXES[i % 3], BOXES[(i + 1) % 3]] });

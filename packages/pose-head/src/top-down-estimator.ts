@@ -1,24 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type CenterScale, type PersonBox, checkBox, scaleArea, xywh2cs } from './center-scale.js';
+import { type Box, type Keypoint, type ModelSource, boxToXywh, loadModel, validateBox } from '@hrnetjs/core';
+import { type CenterScale, scaleArea, xywh2cs } from './center-scale.js';
 import { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
 import { inferHeatmaps } from './flip-test.js';
 import { type PoseImageInput, toRgbImage } from './image-input.js';
 import { getFinalPreds } from './inference.js';
 import { oksNms, rescorePoses } from './oks-nms.js';
-import type { PoseModel } from './pose-model.js';
+import { PoseModel } from './pose-model.js';
 import { type PoseSettings, poseSettingsFromConfig } from './pose-settings.js';
+import { POSE_BUILDER } from './register.js';
 
-/** One keypoint in image pixels; `score` is the heatmap maximum (official `maxvals`). */
-export interface Keypoint {
-  name: string;
-  x: number;
-  y: number;
-  score: number;
-}
-
-/** One person: the box it was estimated in, its keypoints and the official COCO score. */
+/** One person: the box it was estimated in, its keypoints (`score` = heatmap maximum, official `maxvals`) and the official COCO score. */
 export interface Pose {
-  box: PersonBox;
+  box: Box;
   /** Box score × mean of the keypoint scores above IN_VIS_THRE (official rescoring). */
   score: number;
   keypoints: Keypoint[];
@@ -29,13 +23,32 @@ export interface Pose {
   area: number;
 }
 
+/**
+ * What multi-person pose needs of a detector (`createDetector` of `@hrnetjs/detection-head` fits):
+ * boxes with scores and class names, filtered by class, score and count.
+ */
+export interface PersonDetector {
+  detect(
+    image: PoseImageInput,
+    options: { classes: ReadonlyArray<string | number>; scoreThreshold?: number; maxDetections?: number },
+  ): Promise<ReadonlyArray<{ box: Box; score: number }>>;
+}
+
 /** Construction options: override any setting the model config gives (see {@link PoseSettings}). */
-export type PoseEstimatorOptions = Partial<PoseSettings>;
+export interface PoseEstimatorOptions extends Partial<PoseSettings> {
+  /**
+   * Person boxes from this detector (multi-person pose, as the official COCO results are made):
+   * detector boxes → top-down pose with their scores → rescoring and OKS-NMS.
+   */
+  detector?: PersonDetector;
+  /** The detector class that is a person (COCO: 'person', id 0). */
+  personClass?: string | number;
+}
 
 /** Per-call options of {@link TopDownPoseEstimator.estimatePoses}. */
 export interface EstimatePosesOptions {
-  /** Person boxes in image pixels; default: the whole image as one box. */
-  boxes?: readonly PersonBox[];
+  /** Person boxes in image pixels; default: the detector's people, else the whole image as one box. */
+  boxes?: readonly Box[];
   flipTest?: boolean;
   shiftHeatmap?: boolean;
   postProcess?: boolean;
@@ -46,6 +59,10 @@ export interface EstimatePosesOptions {
    * OKS_THRE; poses come back best first. Without it: one pose per box, in input order.
    */
   nms?: boolean;
+  /** With a detector: its score threshold for person boxes (default: the detector's test config). */
+  scoreThreshold?: number;
+  /** With a detector: at most this many people go to the pose network, best first. */
+  maxPeople?: number;
 }
 
 /**
@@ -55,6 +72,8 @@ export interface EstimatePosesOptions {
  */
 export class TopDownPoseEstimator {
   readonly settings: PoseSettings;
+  readonly detector: PersonDetector | null;
+  private readonly personClass: string | number;
   private readonly tables: Float32Array[];
   private readonly flipPairsKnown: boolean;
 
@@ -62,9 +81,10 @@ export class TopDownPoseEstimator {
     readonly model: PoseModel,
     options: PoseEstimatorOptions = {},
   ) {
+    const { detector, personClass, ...overrides } = options;
     const fromConfig = poseSettingsFromConfig(model.config);
     // An option given as undefined keeps the config's value.
-    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
     this.settings = { ...fromConfig, ...given };
     const numJoints = model.config.head.type === 'pose' ? model.config.head.numJoints : 0;
     const { dataset } = this.settings;
@@ -73,10 +93,32 @@ export class TopDownPoseEstimator {
     }
     this.flipPairsKnown = options.dataset !== undefined || fromConfig.dataset.flipPairs.length > 0;
     this.tables = normalizationTable(this.settings.mean, this.settings.std);
+    if (detector !== undefined && typeof detector?.detect !== 'function') throw new Error('options.detector must have a detect(image, options) method (e.g. createDetector of @hrnetjs/detection-head)');
+    this.detector = detector ?? null;
+    this.personClass = personClass ?? 'person';
   }
 
-  /** Estimates one pose per box (or, with `nms`, the OKS-NMS survivors) in image pixels. */
+  /**
+   * Estimates one pose per box (or, with `nms`, the OKS-NMS survivors) in image pixels. With a
+   * detector and no boxes: the detector's people, with their scores, rescoring and OKS-NMS.
+   */
   async estimatePoses(image: PoseImageInput, options: EstimatePosesOptions = {}): Promise<Pose[]> {
+    if (this.detector && options.boxes === undefined) {
+      const rgb = await toRgbImage(image);
+      const people = await this.detector.detect(rgb, { classes: [this.personClass], scoreThreshold: options.scoreThreshold, maxDetections: options.maxPeople });
+      if (people.length === 0) return [];
+      const boxes = people.map(({ box, score }) => ({ xmin: box.xmin, ymin: box.ymin, xmax: box.xmax, ymax: box.ymax, score }));
+      return this.estimateInBoxes(rgb, { ...options, boxes, nms: options.nms ?? true });
+    }
+    return this.estimateInBoxes(image, options);
+  }
+
+  /** Frees the pose network's weights (a detector passed in stays the caller's). */
+  dispose(): void {
+    this.model.dispose();
+  }
+
+  private async estimateInBoxes(image: PoseImageInput, options: EstimatePosesOptions): Promise<Pose[]> {
     const flipTest = options.flipTest ?? this.settings.flipTest;
     if (flipTest && !this.flipPairsKnown) {
       throw new Error(
@@ -87,13 +129,17 @@ export class TopDownPoseEstimator {
     const batchSize = options.batchSize ?? 8;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     const rgb = await toRgbImage(image);
-    let boxes = options.boxes ?? [{ x: 0, y: 0, width: rgb.width, height: rgb.height }];
-    if (!Array.isArray(boxes)) throw new Error('boxes must be an array of {x, y, width, height[, score]}');
-    boxes.forEach((b, i) => checkBox(b, `boxes[${i}]`));
+    let boxes: readonly Box[] = options.boxes ?? [{ xmin: 0, ymin: 0, xmax: rgb.width, ymax: rgb.height }];
+    if (!Array.isArray(boxes)) throw new Error('boxes must be an array of {xmin, ymin, xmax, ymax[, score]}');
+    boxes.forEach((b, i) => validateBox(b, `boxes[${i}]`));
     if (options.nms) boxes = boxes.filter((b) => (b.score ?? 1) >= this.settings.imageThre);
 
     const [inW, inH] = this.settings.inputSize;
-    const encoded = boxes.map((b) => xywh2cs(b, inW / inH));
+    // The official boxes are x, y, w = x2 − x1, h = y2 − y1 (the COCO detection results' bbox).
+    const encoded = boxes.map((b) => {
+      const [x, y, width, height] = boxToXywh(b);
+      return xywh2cs({ x, y, width, height }, inW / inH);
+    });
     const poses: Pose[] = [];
     for (let start = 0; start < boxes.length; start += batchSize) {
       const chunk = encoded.slice(start, start + batchSize);
@@ -121,15 +167,15 @@ export class TopDownPoseEstimator {
     return oksNms(poses, this.settings.oksThre, this.settings.dataset.sigmas).map((i) => poses[i]);
   }
 
-  private toPose(box: PersonBox, cs: CenterScale, coords: Float32Array, maxvals: Float32Array, n: number): Pose {
+  private toPose(box: Box, cs: CenterScale, coords: Float32Array, maxvals: Float32Array, n: number): Pose {
     const names = this.settings.dataset.keypoints;
-    const keypoints = names.map((name, j) => {
+    const keypoints: Keypoint[] = names.map((name, j) => {
       const k = n * names.length + j;
       return { name, x: coords[k * 2], y: coords[k * 2 + 1], score: maxvals[k] };
     });
-    const { x, y, width, height, score } = box;
+    const { xmin, ymin, xmax, ymax, score } = box;
     return {
-      box: score === undefined ? { x, y, width, height } : { x, y, width, height, score },
+      box: score === undefined ? { xmin, ymin, xmax, ymax } : { xmin, ymin, xmax, ymax, score },
       score: 0,
       keypoints,
       center: cs.center,
@@ -139,7 +185,24 @@ export class TopDownPoseEstimator {
   }
 }
 
-/** TF.js pose-detection style factory: `const estimator = createPoseEstimator(model)`. */
-export function createPoseEstimator(model: PoseModel, options?: PoseEstimatorOptions): TopDownPoseEstimator {
-  return new TopDownPoseEstimator(model, options);
+/**
+ * The pose task in one call (TF.js pose-detection's `createDetector`): a {@link PoseModel} or
+ * anything `loadModel` of `@hrnetjs/core` takes (a checkpoint path in Node, its bytes, a Checkpoint,
+ * `{ weights, config }`), plus options; `{ detector }` makes it multi-person.
+ *
+ * @example
+ * const estimator = await createPoseEstimator('pose_hrnet_w32_256x192.pth');
+ * const poses = await estimator.estimatePoses('person.jpg');
+ */
+export async function createPoseEstimator(source: PoseModel | ModelSource, options?: PoseEstimatorOptions): Promise<TopDownPoseEstimator> {
+  if (source instanceof PoseModel) return new TopDownPoseEstimator(source, options);
+  void POSE_BUILDER; // pose models registered with core before loading
+  const { model } = await loadModel(source, { family: 'pose' });
+  if (!(model instanceof PoseModel)) throw new Error(`expected a pose model, got ${model.constructor.name}`);
+  try {
+    return new TopDownPoseEstimator(model, options);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
 }

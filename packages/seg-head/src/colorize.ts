@@ -1,4 +1,5 @@
-import { checkDimensions, type RgbImage } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
+import { checkDimensions } from '@hrnetjs/core/ops';
 import type { Palette } from './datasets/palette.js';
 
 /** A row-major label map (what `segment` returns is one). */

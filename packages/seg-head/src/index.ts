@@ -1,4 +1,9 @@
-export { SegLastLayer, SegModel } from './seg-model.js';
+/**
+ * @hrnetjs/seg-head — HRNetV2 semantic segmentation: `createSegmenter` (checkpoint in, `segment`
+ * out), `SegModel`, datasets, palettes, mIoU and training. The test path's individual steps are in
+ * `@hrnetjs/seg-head/ops`.
+ */
+export { SegModel } from './seg-model.js';
 export { getPalette, type Palette } from './datasets/palette.js';
 export {
   CITYSCAPES_CLASSES,
@@ -18,11 +23,9 @@ export {
 } from './datasets/seg-datasets.js';
 export { getSegPresetTest, SEG_PRESET_IDS, SEG_PRESET_TESTS, type SegPresetId, type SegPresetTest } from './datasets/seg-presets.js';
 export { resolveSegSettings, type SegmentOptions, type SegTestSettings } from './seg-settings.js';
-export { inputTensor, inputTransform } from './input-transform.js';
-export { scaledSize, slidingWindows, type Window } from './sliding-window.js';
-export { inference, type InferenceOptions } from './inference.js';
-export { multiScaleInference, type MultiScaleOptions } from './multi-scale-inference.js';
-export { segment, type SegmentResult } from './segment.js';
+export type { SegmentResult } from './segment.js';
+export { createSegmenter, type SegmentCallOptions, Segmenter, type SegmenterOptions } from './segmenter.js';
+export { SEG_BUILDER } from './register.js';
 export { colorize, type LabelMap, overlay } from './colorize.js';
 export {
   accumulateConfusion,
@@ -32,6 +35,4 @@ export {
   type SegMetrics,
   segMetrics,
 } from './metrics.js';
-export { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './train/augment.js';
-export { crossEntropyLoss, type CrossEntropyOptions, ohemCrossEntropyLoss } from './train/cross-entropy.js';
 export { type SegExample, trainSegmentation, type TrainSegmentationOptions } from './train/train-segmentation.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkDimensions, type RgbImage } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
+import { checkDimensions } from '@hrnetjs/core/ops';
 
 /**
  * `BaseDataset.input_transform` on an RGB image (cv2's BGR image reversed): float32 ÷ 255, − mean,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { resizeBilinearLikeTorch } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import type { MultiScaleMode } from './datasets/seg-datasets.js';
 import { inference } from './inference.js';
 import type { SegModel } from './seg-model.js';

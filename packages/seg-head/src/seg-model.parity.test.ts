@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { fromNCHW, parseModelConfig, resizeBilinearLikeTorch, toNCHW } from '@hrnetjs/core';
+import { fromNCHW, parseModelConfig, toNCHW } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import { readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { difference, fixturePath } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';

@@ -1,15 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  BatchNorm2d,
-  Conv2d,
-  HRNetBackbone,
-  type Intermediates,
-  type ModelConfig,
-  resizeBilinearLikeTorch,
-  Sequential,
-  Stateless,
-  TaskModel,
-} from '@hrnetjs/core';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { BatchNorm2d, Conv2d, HRNetBackbone, type Intermediates, resizeBilinearLikeTorch, Sequential, Stateless } from '@hrnetjs/core/ops';
 
 /**
  * HRNetV2 head (seg_hrnet.py): the four branches upsampled bilinearly to branch 0's size,
@@ -32,7 +23,17 @@ export class SegLastLayer extends Sequential {
   }
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
-    return this.classifier.run(this.conv.run(x, this.bn, true), null, false);
+    return this.classifier.forward(this.conv.run(x, this.bn, true));
+  }
+
+  /**
+   * The whole HRNetV2 head on the backbone branches: each upsampled bilinearly to branch 0's size,
+   * concatenated, then `last_layer` (shared by SegModel and multi-task models on one backbone).
+   * Intermediates are left to the caller's `tf.tidy` (training tapes need them).
+   */
+  forwardBranches(branches: readonly tf.Tensor4D[], alignCorners: boolean): tf.Tensor4D {
+    const [, height, width] = branches[0].shape;
+    return this.forward(tf.concat(branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners)), 3));
   }
 }
 
@@ -60,9 +61,6 @@ export class SegModel extends TaskModel {
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
     const named: Intermediates = {};
     const branches = this.backbone.forward(x, intermediates ? named : undefined);
-    const [, height, width] = branches[0].shape;
-    const alignCorners = this.config.backbone.alignCorners;
-    const upsampled = branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners));
-    return { ...named, logits: this.lastLayer.forward(tf.concat(upsampled, 3)) };
+    return { ...named, logits: this.lastLayer.forwardBranches(branches, this.config.backbone.alignCorners) };
   }
 }

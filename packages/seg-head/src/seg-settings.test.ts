@@ -38,7 +38,7 @@ describe('resolveSegSettings', () => {
     const bad = { ...tinyJson(), TEST: { SCALE_LIST: [1, -0.5] } };
     expect(() => resolveSegSettings(parseModelConfig(JSON.stringify(bad)))).toThrow(/TEST.SCALE_LIST must be a non-empty list of positive numbers/);
     const flip = { ...tinyJson(), TEST: { FLIP_TEST: 'yes' } };
-    expect(() => resolveSegSettings(parseModelConfig(JSON.stringify(flip)))).toThrow(/TEST.FLIP_TEST must be true or false, got "yes"/);
+    expect(() => resolveSegSettings(parseModelConfig(JSON.stringify(flip)))).toThrow(/TEST.FLIP_TEST must be true or false, got 'yes' \(a string\)/);
     expect(() => resolveSegSettings(getPreset('cls-w18'))).toThrow(/needs a seg model config, got a 'cls' head/);
   });
 });

@@ -1,7 +1,6 @@
 import type { ModelConfig } from '@hrnetjs/core';
 import { getPalette, type Palette } from './datasets/palette.js';
 import { type MultiScaleMode, SEG_DATASETS, type SegDatasetId, type SegDatasetInfo } from './datasets/seg-datasets.js';
-import { getSegPresetTest } from './datasets/seg-presets.js';
 
 /** Options of `segment`; each one overrides what the config says. */
 export interface SegmentOptions {
@@ -50,7 +49,7 @@ export interface SegTestSettings {
 const OFFICIAL_DEFAULTS = { baseSize: 2048, cropSize: [1024, 2048] as [number, number], scales: [1], flip: false, dataset: 'cityscapes' };
 
 type Dict = Record<string, unknown>;
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
+const _isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function positiveInt(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
@@ -74,31 +73,27 @@ function checkCrop(value: unknown, path: string, order: 'wh' | 'hw'): [number, n
   return order === 'wh' ? [b, a] : [a, b];
 }
 
-function readTest(source: Dict): { baseSize: number; cropSize: [number, number]; scales: number[]; flip: boolean; dataset: string } {
-  const test = isDict(source.TEST) ? source.TEST : {};
-  const dataset = isDict(source.DATASET) && typeof source.DATASET.DATASET === 'string' ? source.DATASET.DATASET : OFFICIAL_DEFAULTS.dataset;
-  if (test.FLIP_TEST !== undefined && typeof test.FLIP_TEST !== 'boolean') {
-    throw new Error(`TEST.FLIP_TEST must be true or false, got ${JSON.stringify(test.FLIP_TEST)}`);
-  }
+/** The config's test settings (yaml TEST.* / preset, read by the config parser) over the official defaults; cropSize [h, w]. */
+function readTest(config: ModelConfig): { baseSize: number; cropSize: [number, number]; scales: number[]; flip: boolean; dataset: string } {
+  const test = config.test ?? {};
   return {
-    baseSize: test.BASE_SIZE === undefined ? OFFICIAL_DEFAULTS.baseSize : positiveInt(test.BASE_SIZE, 'TEST.BASE_SIZE'),
-    cropSize: test.IMAGE_SIZE === undefined ? OFFICIAL_DEFAULTS.cropSize : checkCrop(test.IMAGE_SIZE, 'TEST.IMAGE_SIZE', 'wh'),
-    scales: test.SCALE_LIST === undefined ? OFFICIAL_DEFAULTS.scales : checkScales(test.SCALE_LIST, 'TEST.SCALE_LIST'),
-    flip: (test.FLIP_TEST as boolean | undefined) ?? OFFICIAL_DEFAULTS.flip,
-    dataset: dataset.toLowerCase(),
+    baseSize: test.baseSize ?? OFFICIAL_DEFAULTS.baseSize,
+    cropSize: test.cropSize ? [test.cropSize[1], test.cropSize[0]] : OFFICIAL_DEFAULTS.cropSize,
+    scales: test.scales ?? OFFICIAL_DEFAULTS.scales,
+    flip: test.flipTest ?? OFFICIAL_DEFAULTS.flip,
+    dataset: (test.dataset ?? OFFICIAL_DEFAULTS.dataset).toLowerCase(),
   };
 }
 
 /**
- * The test settings for a seg model: the official yaml layout in `config.source` (TEST.BASE_SIZE,
- * TEST.IMAGE_SIZE [w, h], TEST.SCALE_LIST, TEST.FLIP_TEST, DATASET.DATASET; missing keys take the
- * official defaults), else the preset named by `config.name`; `options` override both.
+ * The test settings for a seg model: `config.test` (the yaml's TEST.BASE_SIZE, TEST.IMAGE_SIZE
+ * [w, h], TEST.SCALE_LIST, TEST.FLIP_TEST, DATASET.DATASET, or the preset's; missing keys take the
+ * official defaults); `options` override them.
  */
 export function resolveSegSettings(config: ModelConfig, options: SegmentOptions = {}): SegTestSettings {
   if (config.head.type !== 'seg') throw new Error(`segmentation needs a seg model config, got a '${config.head.type}' head`);
   const numClasses = config.head.numClasses;
-  const preset = isDict(config.source) ? undefined : getSegPresetTest(config.name);
-  const base = preset ?? readTest(isDict(config.source) ? config.source : {});
+  const base = readTest(config);
   const datasetId = options.dataset ?? base.dataset;
   const dataset = (SEG_DATASETS as Record<string, SegDatasetInfo>)[datasetId] ?? null;
   const fits = dataset !== null && dataset.classes.length === numClasses;

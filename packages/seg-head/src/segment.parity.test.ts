@@ -8,6 +8,7 @@ import { inputTransform } from './input-transform.js';
 import { multiScaleInference } from './multi-scale-inference.js';
 import { SegModel } from './seg-model.js';
 import { segment } from './segment.js';
+import { createSegmenter } from './segmenter.js';
 import { resolveSegSettings } from './seg-settings.js';
 import { scaledSize, slidingWindows } from './sliding-window.js';
 
@@ -92,8 +93,16 @@ describe.each([
   });
 
   it('single scale: prediction grid, class sums (rel 1e-3) and labels_single (ties excepted)', async () => {
-    const image = await readImageFile(fixturePath('seg_pipeline', 'image.png'));
-    const r = await segment(model, image, { ...PIPELINE, scales: [1], flip: false, returnScores: true });
+    // Through the task API: checkpoint path + official yaml (as JSON) path + image path; sizes [width, height].
+    const before = tf.memory().numTensors;
+    const segmenter = await createSegmenter(
+      { weights: fixturePath('seg', 'seg_tiny.pth'), config: fixturePath('seg', 'seg_tiny_config.json') },
+      { baseSize: PIPELINE.baseSize, cropSize: [PIPELINE.cropSize[1], PIPELINE.cropSize[0]], flipTest: false },
+    );
+    const r = await segmenter.segment(fixturePath('seg_pipeline', 'image.png'), { scales: [1], returnScores: true });
+    segmenter.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.settings.cropSize).toEqual(PIPELINE.cropSize);
     expect([r.height, r.width]).toEqual(settings.image_size_hw);
     expect(r.classes).toHaveLength(19);
     const scores = r.scores as Float32Array;

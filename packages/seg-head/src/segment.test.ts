@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseModelConfig, type RgbImage, resizeBilinearLikeTorch } from '@hrnetjs/core';
+import { parseModelConfig, type RgbImage } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import { readCheckpointFile, useBackend } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';

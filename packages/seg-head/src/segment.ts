@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, type RgbImage, toRgbImage } from '@hrnetjs/core';
+import { type ImageInput, toRgbImage } from '@hrnetjs/core';
 import type { Palette } from './datasets/palette.js';
 import { inputTensor } from './input-transform.js';
 import { multiScaleInference } from './multi-scale-inference.js';

@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Checkpoint, type LoadReport, type ModelConfig, parseModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, useBackend } from '@hrnetjs/core/node';
 import { PoseModel } from '@hrnetjs/pose-head';
-import { SegModel } from '@hrnetjs/seg-head';
-import { DetectionFeatureModel } from '@hrnetjs/detection-head';
+import type { SegModel } from '@hrnetjs/seg-head';
+import type { DetectionFeatureModel } from '@hrnetjs/detection-head';
 
 export async function runPose(fixtures: string): Promise<number[]> {
   await useBackend('wasm');

@@ -4,7 +4,8 @@
  * Ratios are against the first backend measured in the same run.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, getPreset } from '@hrnetjs/core';
+import { getPreset } from '@hrnetjs/core';
+import { Conv2d } from '@hrnetjs/core/ops';
 import { isResolvable, useBackend } from '@hrnetjs/core/node';
 import { PoseModel } from '@hrnetjs/pose-head';
 

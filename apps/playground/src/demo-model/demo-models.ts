@@ -2,8 +2,9 @@
  * Building and loading the two demo models. Fresh models get the official initialisation
  * (kaiming-normal convs, BN 1/0) and mmdet's head init; shipped weights load strictly.
  */
-import { createRandom, type Module, readCheckpoint, type StateDict } from '@hrnetjs/core';
-import { initDetectorWeights } from '@hrnetjs/detection-head';
+import { type Module, readCheckpoint, type StateDict } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
+import { initDetectorWeights } from '@hrnetjs/detection-head/ops';
 import { PoseModel } from '@hrnetjs/pose-head';
 import { createMultiTask, type MultiTaskModel } from '../multitask/index.js';
 import type { DemoModels } from './demo-pipeline.js';

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { readImageFile, useBackend } from '@hrnetjs/core/node';
+import { createDetector } from '@hrnetjs/detection-head';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WEIGHT_FILES, type DemoModels, loadDemoModels } from './index.js';
 import { runDemo } from './demo-pipeline.js';
@@ -20,7 +21,7 @@ describe('the demo pipeline on the shipped weights and samples', () => {
   it('detections from the shared pass equal the single-task detector; labels cover the image; poses have 17 keypoints', async () => {
     const image = await readImageFile(join(samplesDir(), DEMO_SAMPLES[0].file));
     const result = await runDemo(models, image, { scoreThreshold: 0.05 });
-    const alone = await models.multiTask.detector.detect(image, { scoreThreshold: 0.05 });
+    const alone = await (await createDetector(models.multiTask.detector)).detect(image, { scoreThreshold: 0.05 });
     expect(result.detections.length).toBe(alone.length);
     result.detections.forEach((d, i) => {
       expect(d.label).toBe(alone[i].label);

@@ -3,9 +3,10 @@
  * gives the segmentation and the detections; the detected people go to the top-down pose model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, resizeBilinearLikeTorch, type RgbImage, toRgbImage } from '@hrnetjs/core';
-import { type Detection, detectionsToPersonBoxes, preprocessForDetection } from '@hrnetjs/detection-head';
-import { createPoseEstimator, type Pose, type PoseModel, type TopDownPoseEstimator } from '@hrnetjs/pose-head';
+import { type ImageInput, type RgbImage, toRgbImage } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
+import { type Detection, preprocessForDetection } from '@hrnetjs/detection-head';
+import { type Pose, type PoseModel, TopDownPoseEstimator } from '@hrnetjs/pose-head';
 import type { MultiTaskModel } from '../multitask/index.js';
 import { DEMO_SEG_CLASSES } from './demo-config.js';
 
@@ -82,8 +83,10 @@ export async function runDemo(models: DemoModels, image: ImageInput, options: De
   const people = detections.filter((d) => d.label === 'person' && d.score > personThreshold);
   if (tasks.pose && people.length > 0) {
     let estimator = estimators.get(models.pose);
-    if (!estimator) estimators.set(models.pose, (estimator = createPoseEstimator(models.pose)));
-    poses = await estimator.estimatePoses(rgb, { boxes: detectionsToPersonBoxes(people), nms: true, flipTest: options.flipTest ?? true });
+    if (!estimator) estimators.set(models.pose, (estimator = new TopDownPoseEstimator(models.pose)));
+    // The people of the shared pass, as a detector's would be: scored boxes → rescoring + OKS-NMS.
+    const boxes = people.map((d) => ({ ...d.box, score: d.score }));
+    poses = await estimator.estimatePoses(rgb, { boxes, nms: true, flipTest: options.flipTest ?? true });
   }
   if (!tasks.detect) detections = [];
   return { image: rgb, detections, poses, segmentation, timings: { sharedMs, poseMs: performance.now() - t1 } };

@@ -4,7 +4,7 @@
  * keypoint AP on ground-truth boxes (the pose model alone), and segmentation mIoU.
  */
 import type { CocoAnnotation, CocoImage, CocoResult } from '@hrnetjs/core';
-import { evaluateCoco } from '@hrnetjs/core';
+import { boxFromXywh, evaluateCoco } from '@hrnetjs/core';
 import { createPoseEstimator } from '@hrnetjs/pose-head';
 import { accumulateConfusion, createConfusionMatrix, segMetrics } from '@hrnetjs/seg-head';
 import { CLASS_ID, datasetJson, iterateDataset } from '../synthetic/index.js';
@@ -36,7 +36,7 @@ export async function evaluateDemo(models: DemoModels, count: number, seedBase: 
   const keypointResults: CocoResult[] = [];
   const gtBoxKeypointResults: CocoResult[] = [];
   const confusion = createConfusionMatrix(DEMO_SEG_CLASSES.length);
-  const estimator = createPoseEstimator(models.pose);
+  const estimator = await createPoseEstimator(models.pose);
   let shared = 0;
   let pose = 0;
   for (const entry of iterateDataset(count, seedBase, { ...DEMO_SCENE, segmentation: false })) {
@@ -55,7 +55,7 @@ export async function evaluateDemo(models: DemoModels, count: number, seedBase: 
     // The pose model alone: one pose per ground-truth person box.
     const people = entry.annotations.filter((a) => a.category_id === CLASS_ID.person);
     if (people.length > 0) {
-      const boxes = people.map((a) => ({ x: a.bbox[0], y: a.bbox[1], width: a.bbox[2], height: a.bbox[3], score: 1 }));
+      const boxes = people.map((a) => boxFromXywh(a.bbox, 1));
       const poses = await estimator.estimatePoses(entry.scene.image, { boxes, nms: false });
       for (const p of poses) gtBoxKeypointResults.push({ image_id: imageId, category_id: CLASS_ID.person, keypoints: p.keypoints.flatMap((k) => [k.x, k.y, k.score]), score: p.score });
     }

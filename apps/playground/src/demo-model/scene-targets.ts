@@ -2,8 +2,9 @@
  * Training targets from synthetic scenes: the detector's sample (mmdet train pipeline) with the
  * matching semantic labels, and top-down pose examples (one per labelled person).
  */
-import { type DetectionTrainPipelineConfig, type DetectionTrainSample, prepareTrainSample, validGroundTruth } from '@hrnetjs/detection-head';
-import { type PoseExample, xywh2cs } from '@hrnetjs/pose-head';
+import type { DetectionTrainPipelineConfig, DetectionTrainSample } from '@hrnetjs/detection-head';
+import { prepareTrainSample, validGroundTruth } from '@hrnetjs/detection-head/ops';
+import { type PoseExample, xywh2cs } from '@hrnetjs/pose-head/ops';
 import { CLASS_ID, type SyntheticScene } from '../synthetic/index.js';
 
 /** Pixels of the padding area: no loss there (the official seg code's ignore label). */

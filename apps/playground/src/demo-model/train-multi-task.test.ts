@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, createRandom, exportStateDict, type StateDict } from '@hrnetjs/core';
+import { Adam, exportStateDict, type StateDict } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
-import { collateSamples, detectorForwardTrain, MMDET_TRAIN_PIPELINE, parseFasterRcnnTrainConfig } from '@hrnetjs/detection-head';
-import { crossEntropyLoss } from '@hrnetjs/seg-head';
+import { MMDET_TRAIN_PIPELINE, parseFasterRcnnTrainConfig } from '@hrnetjs/detection-head';
+import { collateSamples, detectorForwardTrain } from '@hrnetjs/detection-head/ops';
+import { crossEntropyLoss } from '@hrnetjs/seg-head/ops';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateScene } from '../synthetic/index.js';
 import { MULTI_TASK_MODEL_DICT } from './demo-config.js';

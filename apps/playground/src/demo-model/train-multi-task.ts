@@ -4,8 +4,10 @@
  * exactly where it stopped.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, createRandom, enableTraining, fit, type FitProgress } from '@hrnetjs/core';
-import { collateSamples, type DetectionTrainPipelineConfig, parseFasterRcnnTrainConfig, stepLrWithWarmup } from '@hrnetjs/detection-head';
+import { Adam, enableTraining, fit, type FitProgress } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
+import { type DetectionTrainPipelineConfig, parseFasterRcnnTrainConfig } from '@hrnetjs/detection-head';
+import { collateSamples, stepLrWithWarmup } from '@hrnetjs/detection-head/ops';
 import type { MultiTaskModel } from '../multitask/index.js';
 import { generateScene, type SceneOptions } from '../synthetic/index.js';
 import { IGNORE_LABEL, multiTaskSample, type MultiTaskSample } from './scene-targets.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { encodeSafetensors, exportStateDict, fromNCHW, HRNetBackbone, type ModelConfig, parseModelConfig, readCheckpoint, type StateDict } from '@hrnetjs/core';
+import { encodeSafetensors, exportStateDict, fromNCHW, type ModelConfig, parseModelConfig, readCheckpoint, type StateDict } from '@hrnetjs/core';
+import { HRNetBackbone } from '@hrnetjs/core/ops';
 import { readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { FasterRCNN } from '@hrnetjs/detection-head';
 import { SegModel } from '@hrnetjs/seg-head';

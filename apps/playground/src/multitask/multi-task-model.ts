@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, resizeBilinearLikeTorch, TaskModel } from '@hrnetjs/core';
-import { type DetectorLosses, type DetectorTrainTarget, detectorLossesOnLevels, FasterRCNN, type FasterRcnnTrainConfig, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
-import { crossEntropyLoss, SegLastLayer } from '@hrnetjs/seg-head';
+import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { FasterRCNN, type FasterRcnnTrainConfig, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
+import { type DetectorLosses, type DetectorTrainTarget, detectorLossesOnLevels } from '@hrnetjs/detection-head/ops';
+import { crossEntropyLoss, SegLastLayer } from '@hrnetjs/seg-head/ops';
 
 /** What the shared model adds to a Faster R-CNN config: the segmentation head. */
 export interface MultiTaskHeads {
@@ -46,9 +47,7 @@ export class MultiTaskModel extends TaskModel {
     this.backbonePasses++;
     return tf.tidy(() => {
       const branches = this.detector.features.backbone.forward(x);
-      const [, height, width] = branches[0].shape;
-      const upsampled = branches.map((t) => resizeBilinearLikeTorch(t, height, width, this.config.backbone.alignCorners));
-      const logits = this.lastLayer.forward(tf.concat(upsampled, 3));
+      const logits = this.lastLayer.forwardBranches(branches, this.config.backbone.alignCorners);
       const neck = this.detector.features.neck;
       if (!neck) throw new Error('the multi-task model needs an HRFPN neck in its config');
       return { logits, levels: neck.forward(branches) };

@@ -13,7 +13,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CocoAnnotation, CocoImage } from '@hrnetjs/core';
+import { boxFromXywh, type CocoAnnotation, type CocoImage } from '@hrnetjs/core';
 import { writePngFile } from '@hrnetjs/core/node';
 import { COCO_DATASET, drawPoses } from '@hrnetjs/pose-head';
 import { datasetJson, iterateDataset } from './dataset.js';
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
 /** Boxes and labelled keypoints (hidden ones as if low-scored, still drawn) over a copy of the scene. */
 function drawAnnotations(image: Parameters<typeof drawPoses>[0], anns: CocoAnnotation[]) {
   const poses = anns.map((a) => ({
-    box: { x: a.bbox[0], y: a.bbox[1], width: a.bbox[2], height: a.bbox[3] },
+    box: boxFromXywh(a.bbox),
     keypoints: COCO_DATASET.keypoints.map((name, k) => ({
       name,
       x: a.keypoints?.[k * 3] ?? 0,

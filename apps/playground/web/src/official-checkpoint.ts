@@ -3,10 +3,9 @@
  * (people still come from the demo detector), a segmentation checkpoint replaces the demo
  * segmentation with its own classes and palette. Other families are refused with a readable error.
  */
-import { compareStateDict, countProblems, inferModelConfig, type ModelConfig, type StateDict } from '@hrnetjs/core';
-import { PoseModel } from '@hrnetjs/pose-head';
+import { compareStateDict, configFromWeights, countProblems, inferModelConfig, type ModelConfig, type StateDict } from '@hrnetjs/core';
+import { POSE_BUILDER, PoseModel } from '@hrnetjs/pose-head';
 import { SEG_DATASETS, type SegDatasetId, SegModel } from '@hrnetjs/seg-head';
-import { poseConfigFromWeights } from '@hrnetjs/cli';
 import { poseConfig } from '../../src/demo-model/index.js';
 
 /** A loaded pose or segmentation model from a dropped checkpoint, with a one-line description. */
@@ -22,7 +21,7 @@ const FAMILY_NAMES: Record<string, string> = {
 /**
  * The pose config of a state dict: the demo pose model's when it fits exactly (the demo weights
  * converted to another format keep their own input size), else an official preset or the
- * architecture read from the keys (see `poseConfigFromWeights`).
+ * architecture read from the keys (core's `configFromWeights`).
  */
 function choosePoseConfig(stateDict: StateDict): { config: ModelConfig; how: string } {
   const demo = poseConfig();
@@ -30,7 +29,8 @@ function choosePoseConfig(stateDict: StateDict): { config: ModelConfig; how: str
     const [w, h] = demo.input.imageSize ?? [];
     return { config: demo, how: `the demo pose model (${h}×${w} input)` };
   }
-  return poseConfigFromWeights(stateDict);
+  void POSE_BUILDER; // pose presets take part in the fit
+  return configFromWeights(stateDict, 'pose');
 }
 
 /** The official dataset a seg model's class count belongs to (19 Cityscapes, 150 ADE20K, …), if any. */

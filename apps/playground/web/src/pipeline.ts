@@ -4,7 +4,8 @@
  */
 import type { RgbImage } from '@hrnetjs/core';
 import type { PoseModel } from '@hrnetjs/pose-head';
-import { type SegDatasetId, segment, type SegModel } from '@hrnetjs/seg-head';
+import type { SegDatasetId, SegModel } from '@hrnetjs/seg-head';
+import { segment } from '@hrnetjs/seg-head/ops';
 import { DEMO_SEG_PALETTE, type DemoModels, type DemoResult, type DemoSegmentation, runDemo } from '../../src/demo-model/index.js';
 import type { SegPalette } from './draw.js';
 

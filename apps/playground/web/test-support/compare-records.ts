@@ -16,13 +16,15 @@ export interface Tolerances {
 type Det = DemoRecord['detections'][number];
 type PoseRecord = DemoRecord['poses'][number];
 
-const boxGap = (a: Det, b: Det) => Math.max(...a.box.map((v, i) => Math.abs(v - b.box[i])));
+const CORNERS = ['xmin', 'ymin', 'xmax', 'ymax'] as const;
+const boxGap = (a: Det, b: Det) => Math.max(...CORNERS.map((k) => Math.abs(a.box[k] - b.box[k])));
+const boxText = (d: Det) => CORNERS.map((k) => d.box[k]).join(',');
 
 function keypointGap(a: PoseRecord, b: PoseRecord): number {
   let gap = 0;
-  for (const [name, [x, y]] of Object.entries(a.keypoints)) {
-    const other = b.keypoints[name];
-    gap = Math.max(gap, other ? Math.max(Math.abs(x - other[0]), Math.abs(y - other[1])) : Infinity);
+  for (const { name, x, y } of a.keypoints) {
+    const other = b.keypoints.find((k) => k.name === name);
+    gap = Math.max(gap, other ? Math.max(Math.abs(x - other.x), Math.abs(y - other.y)) : Infinity);
   }
   return gap;
 }
@@ -44,7 +46,7 @@ export function recordDifferences(page: DemoRecord, node: DemoRecord, tol: Toler
   const labels = (r: DemoRecord) => r.detections.map((d) => d.label).sort().join(',');
   if (labels(page) !== labels(node)) problems.push(`detected labels [${labels(page)}], Node [${labels(node)}]`);
   for (const [n, p] of pairUp(node.detections, page.detections, (a, b) => (a.label === b.label ? boxGap(a, b) : Infinity))) {
-    if (!(boxGap(n, p) <= tol.boxPx)) problems.push(`${n.label} box [${p.box}] vs Node [${n.box}] (> ${tol.boxPx} px)`);
+    if (!(boxGap(n, p) <= tol.boxPx)) problems.push(`${n.label} box [${boxText(p)}] vs Node [${boxText(n)}] (> ${tol.boxPx} px)`);
     if (!(Math.abs(n.score - p.score) <= tol.score)) problems.push(`${n.label} score ${p.score} vs Node ${n.score}`);
   }
   if (page.poses.length !== node.poses.length) problems.push(`${page.poses.length} poses, Node ${node.poses.length}`);

@@ -23,7 +23,7 @@ export function overlayRegion(result: DemoResult, palette: SegPalette, margin: n
   if (result.segmentation) result.segmentation.labels.forEach((label, p) => palette[label] && (mask[p] = 1));
   for (const d of result.detections) fill(mask, width, height, grow({ x0: d.box.xmin, y0: d.box.ymin, x1: d.box.xmax, y1: d.box.ymax }, margin));
   for (const pose of result.poses) {
-    fill(mask, width, height, grow({ x0: pose.box.x, y0: pose.box.y, x1: pose.box.x + pose.box.width, y1: pose.box.y + pose.box.height }, margin));
+    fill(mask, width, height, grow({ x0: pose.box.xmin, y0: pose.box.ymin, x1: pose.box.xmax, y1: pose.box.ymax }, margin));
     const xs = pose.keypoints.map((k) => k.x);
     const ys = pose.keypoints.map((k) => k.y);
     fill(mask, width, height, grow({ x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) }, 4 + margin));

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { type BackendName, compareStateDict, countProblems, getPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
+import type { BackendName, ModelConfig, StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { drawDetections, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { createDetector, type Detector, drawDetections, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
@@ -19,23 +19,31 @@ export async function readMergedWeights(files: string[]): Promise<StateDict> {
 }
 
 /**
- * `--config` (or the option named `flag`), else the Faster R-CNN preset whose keys and shapes the
- * checkpoint fits exactly.
+ * `--config` (or the option named `flag`) as a Faster R-CNN config, or undefined: then the
+ * detector is the preset the weights fit (core's matchPreset, through createDetector).
  */
-export async function detectorConfig(options: Options, weights: StateDict, flag = 'config'): Promise<ModelConfig> {
+export async function detectorConfig(options: Options, flag = 'config'): Promise<ModelConfig | undefined> {
   const spec = options.string(flag);
-  if (spec) {
-    const config = await loadModelConfig(new OptionsClass({ config: spec }));
-    if (config.head.type !== 'mmdet' || !isFasterRcnnDetector(config.head.detector)) {
-      throw new CliError(`--${flag} ${spec} is not a Faster R-CNN config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
+  if (!spec) return undefined;
+  const config = await loadModelConfig(new OptionsClass({ config: spec }));
+  if (config.head.type !== 'mmdet' || !isFasterRcnnDetector(config.head.detector)) {
+    throw new CliError(`--${flag} ${spec} is not a Faster R-CNN config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
+  }
+  return config;
+}
+
+/** The detector of `--weights` files (merged) and the optional config flag, through the task API. */
+export async function loadDetector(options: Options, files: string[], flag = 'config'): Promise<Detector> {
+  const weights = await readMergedWeights(files);
+  const config = await detectorConfig(options, flag);
+  try {
+    return await createDetector(config ? { weights, config } : weights);
+  } catch (error) {
+    if (!config && /fit none of/.test((error as Error).message)) {
+      throw new CliError(`the detector weights fit none of ${DETECTOR_PRESETS.join(', ')}; pass --${flag} <preset|mmdet model dict json>`);
     }
-    return config;
+    throw error;
   }
-  for (const id of DETECTOR_PRESETS) {
-    const config = getPreset(id);
-    if (countProblems(compareStateDict(new FasterRCNN(config), weights)) === 0) return config;
-  }
-  throw new CliError(`the detector weights fit none of ${DETECTOR_PRESETS.join(', ')}; pass --${flag} <preset|mmdet model dict json>`);
 }
 
 function parseNumber(options: Options, name: string, check: (v: number) => boolean, what: string): number | undefined {
@@ -60,15 +68,12 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
   const classes = options.string('classes')?.split(',').map((c) => (/^\d+$/.test(c.trim()) ? Number(c) : c.trim()));
 
   const image = await readImageFile(userPath(positionals[0]));
-  const weights = await readMergedWeights(options.strings('weights'));
-  const config = await detectorConfig(options, weights);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}; model: ${config.name}`);
+  const detector = await loadDetector(options, options.strings('weights'));
+  stderr(`backend: ${info.name}; model: ${detector.model.config.name}`);
 
-  const model = new FasterRCNN(config);
   try {
-    model.load(weights);
-    const detections = await model.detect(image, { scoreThreshold, maxDetections, classes });
+    const detections = await detector.detect(image, { scoreThreshold, maxDetections, classes });
     for (const d of detections) {
       const { xmin, ymin, xmax, ymax } = d.box;
       stdout(`${d.label} (${d.labelId}) ${d.score.toFixed(4)} [${[xmin, ymin, xmax, ymax].map((v) => v.toFixed(1)).join(', ')}]`);
@@ -79,6 +84,6 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
     if (overlay) await writePngFile(userPath(overlay), drawDetections(image, detections));
     stderr(`${detections.length} detections`);
   } finally {
-    model.dispose();
+    detector.dispose();
   }
 }

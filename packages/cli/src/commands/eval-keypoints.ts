@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { CocoEvalError, evaluateCoco, type IouType } from '@hrnetjs/core';
+import { CocoEvalError, evaluateCoco } from '@hrnetjs/core';
+import type { IouType } from '@hrnetjs/core/ops';
 import { CliError } from '../cli-error.js';
 import { userPath } from '../paths.js';
 import type { CommandContext } from './command.js';

@@ -1,42 +1,8 @@
-import {
-  compareStateDict,
-  countProblems,
-  type DType,
-  getPreset,
-  inferModelConfig,
-  type LoadReport,
-  type ModelConfig,
-  PRESET_IDS,
-  type StateDict,
-} from '@hrnetjs/core';
+import { type DType, inferModelConfig, type ModelConfig, type PresetFit, rankPresets, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile } from '@hrnetjs/core/node';
-import { createModel } from '../models.js';
+import { MODEL_BUILDERS } from '../models.js';
 import { userPath } from '../paths.js';
 import type { CommandContext } from './command.js';
-
-interface PresetFit {
-  id: string;
-  family: string;
-  report: LoadReport;
-  problems: number;
-}
-
-/**
- * Every preset's model compared with the checkpoint, best fit first: fewest checkpoint keys the
- * model has no place for (same family and layout), then fewest mis-shaped, then fewest missing.
- */
-export function rankPresets(stateDict: StateDict): PresetFit[] {
-  return PRESET_IDS.map((id) => {
-    const config = getPreset(id);
-    const report = compareStateDict(createModel(config), stateDict);
-    return { id, family: config.family, report, problems: countProblems(report) };
-  }).sort(
-    (a, b) =>
-      a.report.unexpected.length - b.report.unexpected.length ||
-      a.report.mismatched.length - b.report.mismatched.length ||
-      a.report.missing.length - b.report.missing.length,
-  );
-}
 
 function describeFit(fit: PresetFit): string {
   const { missing, unexpected, mismatched, loaded } = fit.report;
@@ -83,6 +49,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     bytes += t.values.byteLength;
     if (t.shape.length > 0) params += t.values.length;
   }
+  void MODEL_BUILDERS; // every family's presets take part
   const ranked = rankPresets(checkpoint.stateDict);
   const inferred = tryInfer(checkpoint.stateDict);
   const fits = ranked.filter((f) => f.problems === 0);

@@ -43,7 +43,8 @@ describe('pnpm hrnet pose', () => {
     expect(result.stderr).toMatch(/backend: wasm/);
     expect(result.code).toBe(0);
     const { poses } = JSON.parse(readFileSync(json, 'utf8')) as { poses: JsonPose[] };
-    expect(poses.map((p) => p.box)).toEqual([{ x, y, width: w, height: h }, { x: -88, y: 251, width: 263, height: 200 }]);
+    // --box takes COCO's x,y,w,h; the JSON writes the one Box shape of every output.
+    expect(poses.map((p) => p.box)).toEqual([{ xmin: x, ymin: y, xmax: x + w, ymax: y + h }, { xmin: -88, ymin: 251, xmax: 175, ymax: 451 }]);
     expect(Object.keys(poses[0])).toEqual(['box', 'score', 'keypoints']);
     expect(poses[0].keypoints[0].name).toBe('nose');
     const { px, score } = await against(poses[0], 'preds.npy', 'maxvals.npy');
@@ -62,7 +63,7 @@ describe('pnpm hrnet pose', () => {
     expect(px).toBeLessThan(1e-3);
     expect(score).toBeLessThan(1e-3);
     const whole = await hrnetPose(IMAGE, ...TINY, '--no-flip');
-    expect(JSON.parse(whole.stdout).poses.map((p: JsonPose) => p.box)).toEqual([{ x: 0, y: 0, width: 640, height: 480 }]);
+    expect(JSON.parse(whole.stdout).poses.map((p: JsonPose) => p.box)).toEqual([{ xmin: 0, ymin: 0, xmax: 640, ymax: 480 }]);
   });
 
   it('fails with one clear line for a bad box, a missing image or no weights', async () => {
@@ -78,8 +79,8 @@ describe('pnpm hrnet pose', () => {
 
 describe('parseBox', () => {
   it('reads x,y,w,h and an optional score; rejects anything else', () => {
-    expect(parseBox('-88,251,263,200')).toEqual({ x: -88, y: 251, width: 263, height: 200 });
-    expect(parseBox('1, 2, 3, 4, 0.5')).toEqual({ x: 1, y: 2, width: 3, height: 4, score: 0.5 });
+    expect(parseBox('-88,251,263,200')).toEqual({ xmin: -88, ymin: 251, xmax: 175, ymax: 451 });
+    expect(parseBox('1, 2, 3, 4, 0.5')).toEqual({ xmin: 1, ymin: 2, xmax: 4, ymax: 6, score: 0.5 });
     expect(() => parseBox('1,2,3,x')).toThrow(/--box must be x,y,width,height/);
     expect(() => parseBox('1,2,0,4')).toThrow(/positive width and height/);
   });
@@ -116,5 +117,7 @@ describe('pnpm hrnet pose: model from the weights, persons from a detector', () 
     const scores = poses.map((p) => p.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     expect(poses.every((p) => p.keypoints.length === 17)).toBe(true);
+    // Person boxes carry the detector score, in the same Box shape as detect --json.
+    expect(poses.every((p) => Object.keys(p.box).join() === 'xmin,ymin,xmax,ymax,score')).toBe(true);
   });
 });

@@ -1,19 +1,18 @@
 import { writeFile } from 'node:fs/promises';
-import type { BackendName } from '@hrnetjs/core';
+import { type BackendName, type Box, boxFromXywh, configFromWeights, type ModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { detectPoses, FasterRCNN } from '@hrnetjs/detection-head';
-import { type PersonBox, type Pose, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
+import type { Detector } from '@hrnetjs/detection-head';
+import { type Pose, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
 import { CliError } from '../cli-error.js';
-import { poseConfigFromWeights } from '../config-from-weights.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
-import { detectorConfig, readMergedWeights } from './detect.js';
+import { loadDetector } from './detect.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 
-/** `--box x,y,w,h[,score]` → a person box (negative x/y need `--box=-88,…`). */
-export function parseBox(text: string): PersonBox {
+/** `--box x,y,w,h[,score]` (COCO's bbox) → a person {@link Box} (negative x/y need `--box=-88,…`). */
+export function parseBox(text: string): Box {
   const parts = text.split(',').map((s) => s.trim());
   const values = parts.map(Number);
   if ((parts.length !== 4 && parts.length !== 5) || parts.some((p) => p === '') || !values.every(Number.isFinite)) {
@@ -21,7 +20,7 @@ export function parseBox(text: string): PersonBox {
   }
   const [x, y, width, height, score] = values;
   if (!(width > 0 && height > 0)) throw new CliError(`--box needs a positive width and height, got '${text}'`);
-  return parts.length === 5 ? { x, y, width, height, score } : { x, y, width, height };
+  return boxFromXywh([x, y, width, height], parts.length === 5 ? score : undefined);
 }
 
 /** The `--json` document: what a user keeps of each pose. */
@@ -51,38 +50,29 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
   const detectorFiles = options.strings('detector');
   if (boxes.length && detectorFiles.length) throw new CliError('give either --box or --detector, not both');
   const image = await readImageFile(userPath(positionals[0]));
-  const stateDict = (await readCheckpointFile(userPath(weights))).stateDict;
-  let config;
+  const checkpoint = await readCheckpointFile(userPath(weights));
+  let config: ModelConfig;
   if (options.string('config')) {
     config = await loadModelConfig(new Options({ config: options.string('config'), family: 'pose', 'batch-norm': options.string('batch-norm') }));
   } else {
-    const fitted = poseConfigFromWeights(stateDict);
+    const fitted = configFromWeights(checkpoint.stateDict, 'pose');
     config = fitted.config;
     stderr(`pose model: ${fitted.how}`);
   }
-  const detectorWeights = detectorFiles.length ? await readMergedWeights(detectorFiles) : null;
 
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
-  const model = new PoseModel(config);
-  let detector: FasterRCNN | null = null;
+  let detector: Detector | null = null;
+  if (detectorFiles.length) detector = await loadDetector(options, detectorFiles, 'detector-config');
+  const personClass = options.string('person-class') ?? 'person';
+  const estimator = await createPoseEstimator(
+    { weights: checkpoint, config },
+    detector ? { detector, personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass } : {},
+  );
   try {
-    model.load(stateDict);
-    const estimator = createPoseEstimator(model);
     const flipTest = options.flag('no-flip') ? false : undefined;
-    let poses: Pose[];
-    if (detectorWeights) {
-      detector = new FasterRCNN(await detectorConfig(options, detectorWeights, 'detector-config'));
-      detector.load(detectorWeights);
-      const personClass = options.string('person-class') ?? 'person';
-      poses = await detectPoses(detector, estimator, image, {
-        personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass,
-        flipTest,
-      });
-      stderr(`${poses.length} people after OKS-NMS`);
-    } else {
-      poses = await estimator.estimatePoses(image, { boxes: boxes.length ? boxes : undefined, flipTest });
-    }
+    const poses = await estimator.estimatePoses(image, { boxes: boxes.length ? boxes : undefined, flipTest });
+    if (detector) stderr(`${poses.length} people after OKS-NMS`);
     const json = JSON.stringify(posesToJson(poses), null, 2);
     const jsonPath = options.string('json');
     if (jsonPath) {
@@ -97,7 +87,7 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
       stderr(`wrote the overlay to ${userPath(outPath)}`);
     }
   } finally {
-    model.dispose();
+    estimator.dispose();
     detector?.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import { type BackendName, getPreset, type ModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
-import { colorize, overlay, SEG_PRESET_IDS, SegModel, type SegmentOptions, segment } from '@hrnetjs/seg-head';
+import { colorize, createSegmenter, overlay, SEG_PRESET_IDS, type SegmenterOptions } from '@hrnetjs/seg-head';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
@@ -19,13 +19,13 @@ function parseNumberList(text: string, flag: string, count?: number): number[] {
 }
 
 /** The flags that override the config's TEST settings. */
-export function segmentOptionsFromFlags(options: Options): SegmentOptions {
-  const result: SegmentOptions = {};
+export function segmentOptionsFromFlags(options: Options): SegmenterOptions {
+  const result: SegmenterOptions = {};
   const scales = options.string('scales');
   if (scales !== undefined) result.scales = parseNumberList(scales, '--scales');
   if (options.flag('flip') && options.flag('no-flip')) throw new CliError('--flip and --no-flip contradict each other; pass one');
-  if (options.flag('flip')) result.flip = true;
-  if (options.flag('no-flip')) result.flip = false;
+  if (options.flag('flip')) result.flipTest = true;
+  if (options.flag('no-flip')) result.flipTest = false;
   const base = options.string('base-size');
   if (base !== undefined) {
     const [n] = parseNumberList(base, '--base-size', 1);
@@ -36,7 +36,7 @@ export function segmentOptionsFromFlags(options: Options): SegmentOptions {
   if (crop !== undefined) {
     const [w, h] = parseNumberList(crop, '--crop-size (width,height as TEST.IMAGE_SIZE)', 2);
     if (!Number.isInteger(w) || !Number.isInteger(h)) throw new CliError(`--crop-size must be two positive integers width,height; got '${crop}'`);
-    result.cropSize = [h, w];
+    result.cropSize = [w, h];
   }
   return result;
 }
@@ -77,10 +77,9 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
 
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
-  const model = new SegModel(config);
+  const segmenter = await createSegmenter({ weights: (await readCheckpointFile(userPath(weights))).stateDict, config }, segmentOptions);
   try {
-    model.load((await readCheckpointFile(userPath(weights))).stateDict);
-    const result = await segment(model, image, segmentOptions);
+    const result = await segmenter.segment(image);
     const s = result.settings;
     stderr(
       `${result.width}×${result.height}, ${s.numClasses} classes, scales ${s.scales.join(',')}, flip ${s.flip ? 'on' : 'off'}, ` +
@@ -99,6 +98,6 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
       stdout(`${String(label).padStart(3)}  ${((100 * n) / result.labels.length).toFixed(2).padStart(6)}%  ${result.classes[label]}`);
     }
   } finally {
-    model.dispose();
+    segmenter.dispose();
   }
 }

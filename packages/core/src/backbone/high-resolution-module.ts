@@ -3,7 +3,7 @@ import type { BackboneConfig, StageConfig } from '../config/types.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
-import { BlockSequence, makeBlocks } from './blocks.js';
+import { type BlockSequence, makeBlocks } from './blocks.js';
 import { resizeBilinearLikeTorch, upsampleNearest } from './resize.js';
 
 /** One output row of `fuse_layers`: how each input branch reaches this branch (`null` for itself). */

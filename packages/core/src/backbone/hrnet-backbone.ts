@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BackboneConfig } from '../config/types.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { BLOCK_EXPANSION, branchOutputChannels } from '../config/parse-stage.js';
-import { BlockSequence, makeBlocks } from './blocks.js';
+import { type BlockSequence, makeBlocks } from './blocks.js';
 import { HighResolutionModule } from './high-resolution-module.js';
 import { Transition } from './transition.js';
 

@@ -11,8 +11,10 @@ export type {
   PoseHeadConfig,
   SegHeadConfig,
   StageConfig,
+  TestSettings,
 } from './types.js';
 export { ConfigError } from './config-error.js';
+export { readMmdetTest, readOfficialTest } from './test-settings.js';
 export {
   type FamilyDefaults,
   type FamilyDefaultsOptions,
@@ -21,7 +23,7 @@ export {
   poseStage1,
 } from './family-defaults.js';
 export { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
-export { type ParseConfigOptions } from './parse-options.js';
+export type { ParseConfigOptions } from './parse-options.js';
 export { parseConfigText, parseModelConfig } from './parse-config.js';
 export { validateModelConfig } from './parse-model-json.js';
 export { BLOCK_EXPANSION, branchOutputChannels } from './parse-stage.js';
@@ -36,4 +38,4 @@ export {
   presetToModelConfig,
 } from './presets.js';
 export { resolveModelConfig } from './resolve-config.js';
-export { inferModelConfig } from './infer-config.js';
+export { inferFamily, inferModelConfig } from './infer-config.js';

@@ -43,8 +43,8 @@ function readStages(sd: StateDict, keys: string[], root: string): StageConfig[] 
   return stages;
 }
 
-/** Which official family a state dict belongs to, from its head keys. */
-function detectFamily(sd: StateDict): ModelFamily {
+/** Which official family a state dict belongs to, from its head keys (pose, seg, cls or mmdet). */
+export function inferFamily(sd: StateDict): ModelFamily {
   if ([...sd.keys()].some((k) => k.startsWith('backbone.'))) return 'mmdet';
   if (shapeOf(sd, 'final_layer.weight')?.length === 4) return 'pose';
   if (sd.has('last_layer.3.weight')) return 'seg';
@@ -57,7 +57,7 @@ function detectFamily(sd: StateDict): ModelFamily {
  * layout, widths, block types, joints / classes and head kernel. The input size cannot be read from
  * weights, so it is left out (pipelines use their defaults or an explicit config).
  */
-export function inferModelConfig(stateDict: StateDict, family: ModelFamily = detectFamily(stateDict)): ModelConfig {
+export function inferModelConfig(stateDict: StateDict, family: ModelFamily = inferFamily(stateDict)): ModelConfig {
   const keys = [...stateDict.keys()];
   const root = family === 'mmdet' ? 'backbone.' : '';
   const layer1 = readBlocks(stateDict, keys, `${root}layer1.`);

@@ -1,3 +1,4 @@
+import { readMmdetTest, readOfficialTest } from './test-settings.js';
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from './parse-config.js';
 import { getPreset, presetToModelConfig } from './presets.js';
@@ -239,10 +240,14 @@ describe('parseModelConfig — official yaml text', () => {
   it('pose w32_256x192 yaml equals the preset', () => {
     const config = parseModelConfig(POSE_W32_256X192_YAML);
     expect(config.name).toBe('pose_hrnet');
-    const { name: _n, ...expected } = presetToModelConfig(getPreset('pose-coco-w32-256x192'));
-    const { name: _m, ...actual } = withoutSource(config);
+    const { name: _n, test: presetTest, ...expected } = presetToModelConfig(getPreset('pose-coco-w32-256x192'));
+    const { name: _m, test, ...actual } = withoutSource(config);
     expect(actual).toEqual(expected);
     expect((config.source as { TEST: unknown }).TEST).toEqual({ FLIP_TEST: true, POST_PROCESS: true, SHIFT_HEATMAP: true });
+    // The yaml's TEST keys, typed; the preset carries the same values plus the official thresholds.
+    expect(test).toEqual({ flipTest: true, postProcess: true, shiftHeatmap: true, dataset: 'coco' });
+    const { dataset: _d, ...switches } = test!;
+    expect(presetTest).toMatchObject(switches);
   });
 
   it('seg cityscapes small-v1 yaml with CRLF endings and NUM_RANCHES equals the preset', () => {
@@ -379,5 +384,23 @@ describe('parseModelConfig — our own JSON layout', () => {
     const base = presetToModelConfig(getPreset('seg-cityscapes-w48'));
     const config = parseModelConfig({ ...base, backbone: { ...base.backbone, upsample: 'nearest', batchNorm: 'inplace-abn' } });
     expect(config.backbone).toMatchObject({ upsample: 'nearest', batchNorm: 'inplace-abn' });
+  });
+});
+
+describe('test-time settings (config.test)', () => {
+  it('reads an official yaml TEST section and DATASET, and an mmdet test_pipeline, with key paths in errors', () => {
+    const root = structuredClone(parseModelConfig(POSE_W32_256X192_YAML).source) as Record<string, unknown>;
+    const seg = parseModelConfig({ ...root, DATASET: { DATASET: 'LIP' }, TEST: { IMAGE_SIZE: [480, 360], BASE_SIZE: 480, SCALE_LIST: [0.5, 1], FLIP_TEST: true } });
+    expect(seg.test).toEqual({ flipTest: true, scales: [0.5, 1], baseSize: 480, cropSize: [480, 360], dataset: 'lip' });
+    expect(() => parseModelConfig({ ...root, TEST: { OKS_THRE: 'x' } })).toThrow(/TEST.OKS_THRE must be a number, got 'x' \(a string\)/);
+    const mmdet = readMmdetTest({
+      test_pipeline: [
+        { type: 'LoadImageFromFile' },
+        { type: 'MultiScaleFlipAug', img_scale: [1000, 600], flip: false, transforms: [{ type: 'Resize', keep_ratio: true }, { type: 'Pad', size_divisor: 64 }] },
+      ],
+    });
+    expect(mmdet).toEqual({ imgScale: [1000, 600], keepRatio: true, sizeDivisor: 64 });
+    expect(() => readMmdetTest({ test_pipeline: [{ type: 'Pad', size_divisor: 0 }] })).toThrow(/test_pipeline Pad size_divisor must be a positive integer/);
+    expect(readOfficialTest({})).toEqual({});
   });
 });

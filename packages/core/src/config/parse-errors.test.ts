@@ -7,6 +7,7 @@ import { expectConfigError, readFixtureText } from './test-fixtures.js';
 import type { ModelConfig, ModelFamily } from './types.js';
 
 /* Fresh, mutable copies of the fixture configs for each test. */
+// biome-ignore lint/suspicious/noExplicitAny: tests mutate arbitrary paths of the fixture JSON
 type Json = Record<string, any>;
 const pose = (): Json => JSON.parse(readFixtureText('pose/pose_tiny_config.json'));
 const seg = (): Json => JSON.parse(readFixtureText('seg/seg_tiny_config.json'));

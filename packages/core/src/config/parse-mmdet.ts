@@ -12,6 +12,7 @@ import {
 import { checkAllBranchesOut, checkNeckInputs } from './cross-checks.js';
 import { familyDefaults } from './family-defaults.js';
 import type { ParseConfigOptions } from './parse-options.js';
+import { readMmdetTest } from './test-settings.js';
 import { MMDET_STAGE_KEYS, readStage } from './parse-stage.js';
 import type { BackboneConfig, HRFPNConfig, InputConfig, ModelConfig } from './types.js';
 
@@ -83,6 +84,7 @@ export function parseMmdetConfig(root: Dict, options: ParseConfigOptions): Model
     backbone,
     head: detector === undefined ? { type: 'mmdet', neck } : { type: 'mmdet', neck, detector },
     input: readNormalisation(root, model),
+    test: readMmdetTest(root),
     source: root,
   };
 }

@@ -15,6 +15,7 @@ import {
 } from './config-values.js';
 import { checkAllBranchesOut, checkNeckInputs } from './cross-checks.js';
 import { familyDefaults, readFamily } from './family-defaults.js';
+import { readTestObject } from './test-settings.js';
 import type { ParseConfigOptions } from './parse-options.js';
 import { JSON_STAGE_KEYS, readStage } from './parse-stage.js';
 import type { BackboneConfig, HRFPNConfig, HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
@@ -42,6 +43,7 @@ export function parseModelConfigObject(root: Dict, options: ParseConfigOptions):
     head: readHead(root.head, family, backbone, options),
     input: readInput(root.input),
   };
+  if (root.test !== undefined) config.test = readTestObject(root.test);
   if (root.source !== undefined) config.source = root.source;
   return config;
 }

@@ -14,6 +14,7 @@ import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 import type { ParseConfigOptions } from './parse-options.js';
 import { YAML_STAGE_KEYS, readStage } from './parse-stage.js';
+import { readOfficialTest } from './test-settings.js';
 import type { HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
 
 /** `MODEL.NAME` values of the official repositories. */
@@ -82,6 +83,7 @@ export function parseOfficialYaml(root: Dict, options: ParseConfigOptions): Mode
     },
     head: readHead(family, root, model, extra),
     input: readInput(family, root, model),
+    test: readOfficialTest(root),
     source: root,
   };
 }
@@ -95,7 +97,7 @@ function resolveFamily(root: Dict, model: Dict, options: ParseConfigOptions): Ex
   }
   const lower = name?.toLowerCase();
   // Checked even when the family is forced: the OCR head's weights would silently not load.
-  if (lower !== undefined && lower.includes('ocr')) {
+  if (lower?.includes('ocr')) {
     throw new ConfigError(
       `MODEL.NAME is '${name}': the OCR head is not supported yet (HRNet-OCR branch, spec §2.3). ` +
         'Plain seg_hrnet configs and checkpoints (e.g. hrnet_cs_8090_torch11.pth) work.',

@@ -3,7 +3,7 @@ import { ConfigError } from './config-error.js';
 import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 import { type HRNetVariant, variantStages, variantWidths } from './stage-table.js';
-import type { BackboneConfig, HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
+import type { BackboneConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
 
 /** Every preset id, in listing order. */
 export const PRESET_IDS = [
@@ -98,6 +98,8 @@ function pose(
     backbone: backbone(variant, 'pose'),
     head: { type: 'pose', numJoints: joints, finalConvKernel: 1 },
     input: imagenet([w, h], [w / 4, h / 4]),
+    // TEST section of the official yamls (identical in all of them).
+    test: { flipTest: true, shiftHeatmap: true, postProcess: true, inVisThre: 0.2, oksThre: 0.9, imageThre: 0.0 },
     officialRepo: POSE_REPO,
     officialConfig: `experiments/${dataset}/hrnet/${variant}_${h}x${w}_adam_lr1e-3.yaml`,
     checkpoints: [`pose_hrnet_${variant}_${h}x${w}.pth`],
@@ -178,6 +180,8 @@ function fasterRcnn(variant: 'w18' | 'w32' | 'w40', checkpoints: string[]): Pres
       detector: fasterRcnnDetector(),
     },
     input: imagenet([1333, 800]),
+    // test_pipeline of mmdet's coco_detection.py: Resize (1333, 800) keep_ratio, Pad size_divisor 32.
+    test: { imgScale: [1333, 800], keepRatio: true, sizeDivisor: 32 },
     officialRepo: MMDET_REPO,
     officialConfig: `configs/hrnet/faster_rcnn_hrnetv2p_${variant}_1x_coco.py`,
     checkpoints,
@@ -201,6 +205,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     backbone: backbone('w48', 'seg'),
     head: { type: 'seg', numClasses: 19, finalConvKernel: 1 },
     input: imagenet([2048, 1024]),
+    test: { dataset: 'cityscapes', baseSize: 2048, cropSize: [2048, 1024], scales: [1], flipTest: false },
     officialRepo: SEG_REPO,
     officialConfig: 'experiments/cityscapes/seg_hrnet_w48_train_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
     checkpoints: ['hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth', 'hrnet_cs_8090_torch11.pth'],
@@ -214,6 +219,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     backbone: backbone('w18-small-v1', 'seg'),
     head: { type: 'seg', numClasses: 19, finalConvKernel: 1 },
     input: imagenet([2048, 1024]),
+    test: { dataset: 'cityscapes', baseSize: 2048, cropSize: [2048, 1024], scales: [1], flipTest: false },
     officialRepo: SEG_REPO,
     officialConfig: 'experiments/cityscapes/seg_hrnet_w18_small_v1_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
     // File name as used in scripts around the repo (README links are OneDrive only).
@@ -226,6 +232,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     backbone: backbone('w18-small-v2', 'seg'),
     head: { type: 'seg', numClasses: 19, finalConvKernel: 1 },
     input: imagenet([2048, 1024]),
+    test: { dataset: 'cityscapes', baseSize: 2048, cropSize: [2048, 1024], scales: [1], flipTest: false },
     officialRepo: SEG_REPO,
     officialConfig: 'experiments/cityscapes/seg_hrnet_w18_small_v2_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
     // Name inferred from the v1 file's naming (README links are OneDrive only).
@@ -238,6 +245,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     backbone: backbone('w48', 'seg', { alignCorners: true }),
     head: { type: 'seg', numClasses: 150, finalConvKernel: 1 },
     input: imagenet([520, 520]),
+    test: { dataset: 'ade20k', baseSize: 520, cropSize: [520, 520], scales: [1], flipTest: false },
     officialRepo: SEG_REPO,
     officialConfig: 'experiments/ade20k/seg_hrnet_w48_520x520_sgd_lr2e-2_wd1e-4_bs_16_epoch120.yaml',
     checkpoints: ['hrnet_ade20k_4312_torch04.pth'],
@@ -252,6 +260,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     backbone: backbone('w48', 'seg'),
     head: { type: 'seg', numClasses: 59, finalConvKernel: 1 },
     input: imagenet([520, 520]),
+    test: { dataset: 'pascal_ctx', baseSize: 520, cropSize: [520, 520], scales: [1], flipTest: false },
     officialRepo: SEG_REPO,
     officialConfig: 'experiments/pascal_ctx/seg_hrnet_w48_cls59_520x520_sgd_lr1e-3_wd1e-4_bs_16_epoch200.yaml',
     checkpoints: ['hrnet_pascal_ctx_5410_torch11.pth', 'hrnet_w48_pascal_context_cls59_480x480.pth'],
@@ -265,6 +274,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     backbone: backbone('w48', 'seg'),
     head: { type: 'seg', numClasses: 20, finalConvKernel: 1 },
     input: imagenet([473, 473]),
+    test: { dataset: 'lip', baseSize: 473, cropSize: [473, 473], scales: [1], flipTest: false },
     officialRepo: SEG_REPO,
     officialConfig: 'experiments/lip/seg_hrnet_w48_473x473_sgd_lr7e-3_wd5e-4_bs_40_epoch150.yaml',
     checkpoints: ['hrnet_lip_5583_torch04.pth', 'hrnet_w48_lip_cls20_473x473.pth'],
@@ -342,6 +352,6 @@ export function listPresets(): ModelPreset[] {
 
 /** The ModelConfig a preset describes (named after the preset id). */
 export function presetToModelConfig(preset: ModelPreset): ModelConfig {
-  const { id, family, backbone: b, head, input } = structuredClone(preset);
-  return { name: id, family, backbone: b, head, input };
+  const { id, family, backbone: b, head, input, test } = structuredClone(preset);
+  return test === undefined ? { name: id, family, backbone: b, head, input } : { name: id, family, backbone: b, head, input, test };
 }

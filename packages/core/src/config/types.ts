@@ -100,6 +100,37 @@ export interface ModelConfig {
   backbone: BackboneConfig;
   head: HeadConfig;
   input: InputConfig;
-  /** The original yaml/json object, so task packages can read their own settings (TEST.*, …). */
+  /** Test-time settings from the yaml / mmdet config / preset (tasks default what is absent). */
+  test?: TestSettings;
+  /** The original yaml/json object (for reference; the parsers have read everything into the fields). */
   source?: unknown;
+}
+
+/**
+ * Test-time settings a config carries (like timm's `pretrained_cfg`): filled by the official yaml
+ * parser (`TEST.*`, `DATASET.DATASET`), the mmdet parser (`test_pipeline`) and the presets. Only
+ * what the source says is set; each task applies its official defaults for the rest.
+ */
+export interface TestSettings {
+  /** `TEST.FLIP_TEST`: also run the mirrored input and average (pose, seg). */
+  flipTest?: boolean;
+  /** Pose `TEST.SHIFT_HEATMAP`, `TEST.POST_PROCESS` (quarter offset), `IN_VIS_THRE`, `OKS_THRE`, `IMAGE_THRE`. */
+  shiftHeatmap?: boolean;
+  postProcess?: boolean;
+  inVisThre?: number;
+  oksThre?: number;
+  imageThre?: number;
+  /** Seg `TEST.SCALE_LIST`: multipliers of the base size. */
+  scales?: number[];
+  /** Seg `TEST.BASE_SIZE`: long side at scale 1. */
+  baseSize?: number;
+  /** Seg `TEST.IMAGE_SIZE`: crop / sliding-window size [width, height]. */
+  cropSize?: [number, number];
+  /** `DATASET.DATASET` (lower case): names, palette, flip pairs, multi-scale mode of seg models. */
+  dataset?: string;
+  /** mmdet test pipeline `Resize`: `img_scale` and `keep_ratio`. */
+  imgScale?: [number, number];
+  keepRatio?: boolean;
+  /** mmdet test pipeline `Pad(size_divisor)`. */
+  sizeDivisor?: number;
 }

@@ -62,7 +62,7 @@ export function argsortDescending(scores: ArrayLike<number>): number[] {
     const y = s[b];
     if (x > y) return -1;
     if (x < y) return 1;
-    if (x !== x || y !== y) return (x !== x ? 1 : 0) - (y !== y ? 1 : 0);
+    if (Number.isNaN(x) || Number.isNaN(y)) return (Number.isNaN(x) ? 1 : 0) - (Number.isNaN(y) ? 1 : 0);
     return 0;
   });
 }

@@ -64,7 +64,7 @@ export function cocoSummarize(acc: Accumulated, params: CocoEvalParams): Summary
 }
 
 function summarizeOne(acc: Accumulated, params: CocoEvalParams, spec: StatSpec): number {
-  const [T, R, K, A, M] = acc.counts;
+  const [_T, R, K, A, M] = acc.counts;
   const tsel = spec.iouThr === undefined ? params.iouThrs.map((_, t) => t) : indicesWhere(params.iouThrs, (v) => v === spec.iouThr);
   const pairs = zipBroadcast(
     indicesWhere(params.areaRngLbl, (l) => l === spec.areaRng),

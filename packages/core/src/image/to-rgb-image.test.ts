@@ -33,7 +33,7 @@ describe('toRgbImage', () => {
   });
 
   it('says what it expected for anything else', async () => {
-    await expect(toRgbImage('photo.jpg' as never)).rejects.toThrow(/got the string 'photo.jpg': decode files first \(readImageFile/);
+    await expect(toRgbImage('photo.jpg' as never)).rejects.toThrow(/cannot read the image path 'photo.jpg': paths need the file system/);
     await expect(toRgbImage({ width: 3, height: 2 })).rejects.toThrow(/needs a canvas .*browsers only/);
     await expect(toRgbImage({ data: new Uint8Array(12), width: 3, height: 2 })).rejects.toThrow(/3 \(RGB\) or 4 \(RGBA\)/);
   });

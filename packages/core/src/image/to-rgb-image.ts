@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readPath } from '../api/path-reader.js';
 import { decodeImage } from './decode-image.js';
 import { checkDimensions, fromPixelData, ImageInputError, type PixelData, type RgbImage } from './rgb-image.js';
 
@@ -6,9 +7,10 @@ import { checkDimensions, fromPixelData, ImageInputError, type PixelData, type R
  * Every image form the pipelines accept: 8-bit RGB, RGB/RGBA pixel data (a canvas `ImageData`),
  * a `tf.Tensor3D` [h, w, 3|4] with values 0..255, encoded PNG/JPEG bytes (a Node `Buffer`, a
  * `Uint8Array` or `ArrayBuffer`), or a browser image source (`HTMLImageElement`, `HTMLCanvasElement`,
- * `ImageBitmap`, `OffscreenCanvas`, `HTMLVideoElement`). In Node, read files with `readImageFile`.
+ * `ImageBitmap`, `OffscreenCanvas`, `HTMLVideoElement`), or a PNG/JPEG file path (Node, once
+ * `@hrnetjs/core/node` is imported).
  */
-export type ImageInput = RgbImage | PixelData | tf.Tensor3D | Uint8Array | ArrayBuffer | BrowserImageSource;
+export type ImageInput = string | RgbImage | PixelData | tf.Tensor3D | Uint8Array | ArrayBuffer | BrowserImageSource;
 
 /** The DOM image sources a canvas can draw (typed loosely so Node builds need no DOM types). */
 export interface BrowserImageSource {
@@ -66,9 +68,7 @@ export async function toRgbImage(input: ImageInput): Promise<RgbImage> {
   if (input instanceof tf.Tensor) return tensorToRgb(input);
   if (input instanceof ArrayBuffer) return decodeImage(new Uint8Array(input));
   if (input instanceof Uint8Array) return decodeImage(input);
-  if (typeof input === 'string') {
-    throw new ImageInputError(`got the string '${input}': decode files first (readImageFile from @hrnetjs/core/node, or pass the file's bytes)`);
-  }
+  if (typeof input === 'string') return decodeImage(await readPath(input, 'image'));
   if (!input || typeof input !== 'object') {
     throw new ImageInputError(`unsupported image input ${input === null ? 'null' : typeof input}: pass RGB pixels, encoded PNG/JPEG bytes, a tensor or a browser image`);
   }

@@ -8,7 +8,7 @@ import { errorOf } from '../checkpoint/__fixtures__/checkpoint-error-of.js';
 /** An .npy file with the given header text (padded like NumPy) and data, format 1.0 or 2.0. */
 function npy(header: string, data: Uint8Array, major = 1): Uint8Array {
   const pre = major === 1 ? 10 : 12;
-  const padded = header + ' '.repeat(63 - ((pre + header.length) % 64)) + '\n';
+  const padded = `${header + ' '.repeat(63 - ((pre + header.length) % 64))}\n`;
   const out = new Uint8Array(pre + padded.length + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
   const view = new DataView(out.buffer);

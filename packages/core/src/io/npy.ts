@@ -81,7 +81,7 @@ export function encodeNpy(tensor: TensorData): Uint8Array {
   const dims = tensor.shape.join(', ');
   const shape = tensor.shape.length === 1 ? `(${dims},)` : `(${dims})`;
   let header = `{'descr': '${DESCR[tensor.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  header += `${' '.repeat(63 - ((10 + header.length) % 64))}\n`;
   if (header.length > 0xffff) throw new CheckpointError('SIZE_LIMIT', `npy header of ${header.length} bytes needs format 2.0`);
   const values = tensor.values;
   const data = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);

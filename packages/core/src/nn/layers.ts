@@ -64,6 +64,16 @@ export class Conv2d extends Module {
     return this.folded;
   }
 
+  /** The plain convolution (PyTorch's `conv(x)`: no BatchNorm, no ReLU); NHWC in and out. */
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    return this.run(x, null, false);
+  }
+
+  /** `relu(conv(x))`, no BatchNorm (mmdet's `F.relu(self.rpn_conv(x))`). */
+  forwardRelu(x: tf.Tensor4D): tf.Tensor4D {
+    return this.run(x, null, true);
+  }
+
   /**
    * Runs this conv, then `bn` and an optional ReLU; input and output NHWC. Inference uses one fused
    * conv with the BN folded in; training runs them apart on variables (BN on batch statistics).

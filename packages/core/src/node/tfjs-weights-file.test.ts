@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedFixture } from '../checkpoint/__fixtures__/fixture-paths.js';
-import { CheckpointError } from '../checkpoint/errors.js';
+import type { CheckpointError } from '../checkpoint/errors.js';
 import { readCheckpointFile, readTfjsWeightsFile, writeTfjsWeightsFile } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrnetjs-tfjs-'));
@@ -37,9 +37,9 @@ describe('TF.js weights files', () => {
     const missing = await failure(readTfjsWeightsFile(path));
     expect(missing.code).toBe('FILE_NOT_FOUND');
     expect(missing.message).toContain(join(dir, 'broken', 'group1-shard2of3.bin'));
-    const escape = join(dir, 'escape.json');
-    writeFileSync(escape, JSON.stringify({ weightsManifest: [{ paths: ['../../etc/passwd'], weights: [] }] }));
-    expect((await failure(readTfjsWeightsFile(escape))).message).toMatch(/shard path '..\/..\/etc\/passwd' must be relative to model.json/);
+    const escaping = join(dir, 'escaping.json');
+    writeFileSync(escaping, JSON.stringify({ weightsManifest: [{ paths: ['../../etc/passwd'], weights: [] }] }));
+    expect((await failure(readTfjsWeightsFile(escaping))).message).toMatch(/shard path '..\/..\/etc\/passwd' must be relative to model.json/);
     writeFileSync(join(dir, 'bad.json'), '{ nope');
     expect((await failure(readCheckpointFile(join(dir, 'bad.json')))).message).toMatch(/bad\.json is not valid JSON/);
   });

@@ -1,4 +1,5 @@
-import { createRandom, type Module } from '@hrnetjs/core';
+import type { Module } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import type { FasterRCNN } from '../faster-rcnn.js';
 
 type Init = (shape: number[], random: () => number) => Float32Array;

@@ -1,4 +1,5 @@
-import { BatchNorm2d, type Module } from '@hrnetjs/core';
+import type { Module } from '@hrnetjs/core';
+import { BatchNorm2d } from '@hrnetjs/core/ops';
 
 /**
  * mmdet's `norm_eval=True` (the HRNet backbone's default): while training, every BatchNorm2d under

@@ -1,4 +1,4 @@
-import { createRandom } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import { describe, expect, it } from 'vitest';
 import { type AssignResult, maxIoUAssign, RCNN_ASSIGNER } from './max-iou-assigner.js';
 import { randomChoice, randomSample } from './random-sampler.js';

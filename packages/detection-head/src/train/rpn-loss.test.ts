@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, enableTraining } from '@hrnetjs/core';
+import { enableTraining } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AnchorGenerator } from '../anchor-generator.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, parseModelConfig } from '@hrnetjs/core';
+import { parseModelConfig } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';

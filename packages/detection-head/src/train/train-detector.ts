@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, enableTraining, fit, type FitProgress, SGD, shuffledIndices } from '@hrnetjs/core';
+import { enableTraining, fit, type FitProgress, SGD } from '@hrnetjs/core';
+import { createRandom, shuffledIndices } from '@hrnetjs/core/ops';
 import type { FasterRCNN } from '../faster-rcnn.js';
 import { detectorForwardTrain } from './detector-loss.js';
 import { stepLrWithWarmup } from './lr-schedule.js';

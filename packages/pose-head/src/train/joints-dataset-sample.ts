@@ -1,4 +1,5 @@
-import { type RgbImage, warpAffine } from '@hrnetjs/core';
+import type { RgbImage } from '@hrnetjs/core';
+import { warpAffine } from '@hrnetjs/core/ops';
 import { affineTransform, getAffineTransform } from '../affine-transform.js';
 import { type CenterScale, PIXEL_STD } from '../center-scale.js';
 import type { PoseDataset } from '../datasets.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, createRandom, exportStateDict, parseModelConfig, type StateDict } from '@hrnetjs/core';
+import { Adam, exportStateDict, parseModelConfig, type StateDict } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
 import { describe, expect, it } from 'vitest';
 import { xywh2cs } from '../center-scale.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, concatArrays, createRandom, enableTraining, fit, type FitProgress, multiStepLr, shuffledIndices } from '@hrnetjs/core';
+import { Adam, enableTraining, fit, type FitProgress, multiStepLr } from '@hrnetjs/core';
+import { concatArrays, createRandom, shuffledIndices } from '@hrnetjs/core/ops';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { datasetForJoints } from '../datasets.js';
 import type { PoseModel } from '../pose-model.js';

@@ -42,6 +42,8 @@ describe('seg dataset metadata', () => {
       expect(SEG_DATASETS[test.dataset].classes.length, id).toBe(test.numClasses);
       // TEST.IMAGE_SIZE [w, h] ↔ cropSize [h, w]
       expect(preset.input.imageSize, id).toEqual([test.cropSize[1], test.cropSize[0]]);
+      // The preset's typed test settings (what the pipelines read) equal this table.
+      expect(preset.test, id).toEqual({ dataset: test.dataset, baseSize: test.baseSize, cropSize: [test.cropSize[1], test.cropSize[0]], scales: test.scales, flipTest: test.flip });
     }
     expect(getSegPresetTest('SEG_LIP_W48')?.baseSize).toBe(473);
     expect(getSegPresetTest('pose-coco-w32-256x192')).toBeUndefined();

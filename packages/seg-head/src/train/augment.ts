@@ -1,4 +1,4 @@
-import { createRandom, IMAGENET_MEAN, IMAGENET_STD, type RgbImage } from '@hrnetjs/core';
+import { IMAGENET_MEAN, IMAGENET_STD, type RgbImage } from '@hrnetjs/core';
 
 /** One training sample after the official `gen_sample`: normalised RGB crop and its labels. */
 export interface SegTrainSample {

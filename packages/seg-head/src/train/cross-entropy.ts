@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { resizeBilinearLikeTorch } from '@hrnetjs/core';
+import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 
 /** Options of the segmentation losses. */
 export interface CrossEntropyOptions {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, parseModelConfig } from '@hrnetjs/core';
+import { parseModelConfig } from '@hrnetjs/core';
+import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
 import { describe, expect, it } from 'vitest';
 import { SegModel } from '../seg-model.js';

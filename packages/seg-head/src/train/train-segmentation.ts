@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices } from '@hrnetjs/core';
+import { enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD } from '@hrnetjs/core';
+import { concatArrays, createRandom, shuffledIndices } from '@hrnetjs/core/ops';
 import type { SegModel } from '../seg-model.js';
 import { augmentSegSample, type SegAugmentOptions } from './augment.js';
 import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';

@@ -1,0 +1,20 @@
+/**
+ * @hrnetjs/detection-head/ops — the mmdet / mmcv pieces the detector is built from, each mirroring
+ * an upstream module or function: HRFPN, RPN and RoI heads, anchors, the delta-xywh coder, RoIAlign
+ * and its trainable plans, NMS, the config parsers, the free `detect(model, image)` and the
+ * training internals (assigners, samplers, targets, losses).
+ */
+export { AnchorGenerator, type AnchorGeneratorConfig } from './anchor-generator.js';
+export { Shared2FCBBoxHead } from './bbox-head.js';
+export { deltaXYWHDecode, deltaXYWHEncode, type DeltaXYWHCoderConfig } from './delta-xywh-coder.js';
+export { detect } from './detect.js';
+export { parseFasterRcnnConfig, parseImageMeta } from './faster-rcnn-config.js';
+export { HRFPN } from './hrfpn.js';
+export { type Detections, multiclassNms } from './multiclass-nms.js';
+export { batchedNms, type BatchedNmsOptions, nms, sortByScoreDescending } from './nms.js';
+export { normalizeLut, rescaleSize } from './preprocess.js';
+export { type FeatureMap, roiAlign, type RoIAlignOptions } from './roi-align.js';
+export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi-extractor.js';
+export { StandardRoIHead } from './roi-head.js';
+export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
+export * from './train/index.js';

@@ -1,0 +1,30 @@
+import { BackboneModel, registerModelBuilder } from '@hrnetjs/core';
+import { DetectionFeatureModel } from './detection-model.js';
+import { FasterRCNN } from './faster-rcnn.js';
+import { isFasterRcnnDetector } from './faster-rcnn-config.js';
+
+/** mmdet's `meta.CLASSES` (a tuple/list of names) from a checkpoint's extras, if present. */
+function metaClasses(extras: Record<string, unknown>): string[] | null {
+  const meta = extras.meta as { CLASSES?: unknown } | undefined;
+  const classes = meta && typeof meta === 'object' ? meta.CLASSES : undefined;
+  return Array.isArray(classes) && classes.every((c) => typeof c === 'string') ? classes : null;
+}
+
+/**
+ * mmdet models for `loadModel` / `matchPreset` of @hrnetjs/core (registered when this package
+ * loads): a full detector dict builds Faster R-CNN, backbone / neck dicts their features; a
+ * checkpoint's `meta.CLASSES` become the class names.
+ */
+export const MMDET_BUILDER = registerModelBuilder({
+  head: 'mmdet',
+  packageName: '@hrnetjs/detection-head',
+  build(config) {
+    if (config.head.type !== 'mmdet') throw new Error(`expected an mmdet config, got '${config.head.type}'`);
+    if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return new FasterRCNN(config);
+    return config.head.neck ? new DetectionFeatureModel(config) : new BackboneModel(config);
+  },
+  applyCheckpointMeta(model, extras) {
+    const names = metaClasses(extras);
+    if (names && model instanceof FasterRCNN && names.length === model.detector.bboxHead.numClasses) model.classNames = names;
+  },
+});

@@ -1,0 +1,5 @@
+import { registerModelBuilder } from '@hrnetjs/core';
+import { SegModel } from './seg-model.js';
+
+/** Segmentation models for `loadModel` / `matchPreset` of @hrnetjs/core (registered when this package loads). */
+export const SEG_BUILDER = registerModelBuilder({ head: 'seg', packageName: '@hrnetjs/seg-head', build: (config) => new SegModel(config) });
