@@ -21,6 +21,8 @@ export interface ScoredBoxPoseEstimator<P> {
 /** Something that finds boxes: a FasterRCNN. */
 export interface BoxDetector {
   detect(image: ImageInput, options?: DetectOptions): Promise<Detection[]>;
+  /** Its class names (FasterRCNN has them): a person class name not among them is an error. */
+  readonly classNames?: readonly string[];
 }
 
 export interface DetectPosesOptions {
@@ -28,7 +30,7 @@ export interface DetectPosesOptions {
   personClass?: string | number;
   /** Detector score threshold for person boxes (default: the detector's test config). */
   scoreThreshold?: number;
-  /** At most this many person boxes go to the pose network, best first. */
+  /** At most this many person boxes (of those the detector kept) go to the pose network, best first. */
   maxPeople?: number;
   flipTest?: boolean;
 }
@@ -39,8 +41,8 @@ export function detectionsToPersonBoxes(detections: readonly Detection[]): Score
 }
 
 /**
- * Multi-person pose in one call, the way the official COCO results are produced: person boxes
- * from the detector (w = x2 − x1, h = y2 − y1, as the detection-results json stores them) → the
+ * Multi-person pose in one call, the way the official COCO results are produced: the detector's
+ * boxes of the person class (after its usual top-`max_per_img` cut over all classes; w = x2 − x1, h = y2 − y1, as the detection-results json stores them) → the
  * top-down pose pipeline with those scores → rescoring (box score × mean visible keypoint score)
  * and OKS-NMS.
  */
@@ -50,11 +52,16 @@ export async function detectPoses<P>(
   image: ImageInput,
   options: DetectPosesOptions = {},
 ): Promise<P[]> {
-  const people = await detector.detect(image, {
-    classes: [options.personClass ?? 'person'],
-    scoreThreshold: options.scoreThreshold,
-    maxDetections: options.maxPeople,
-  });
+  const person = options.personClass ?? 'person';
+  if (typeof person === 'string' && detector.classNames && !detector.classNames.includes(person)) {
+    throw new Error(`unknown person class '${person}': the detector's classes are ${detector.classNames.slice(0, 5).join(', ')}, … (or pass a 0-based id)`);
+  }
+  const { maxPeople } = options;
+  if (maxPeople !== undefined && !(Number.isInteger(maxPeople) && maxPeople > 0)) throw new Error(`maxPeople must be a positive integer, got ${maxPeople}`);
+  // The official person boxes are the detector's usual output (its max_per_img best over all
+  // classes) filtered to people; a person-only detection would keep more, weaker boxes.
+  const detections = await detector.detect(image, { scoreThreshold: options.scoreThreshold });
+  const people = detections.filter((d) => (typeof person === 'number' ? d.labelId === person : d.label === person)).slice(0, maxPeople);
   if (people.length === 0) return [];
   return poseEstimator.estimatePoses(image, { boxes: detectionsToPersonBoxes(people), nms: true, flipTest: options.flipTest });
 }
