@@ -45,7 +45,7 @@ describe('detectPoses', () => {
       { box: { xmin: 1, ymin: 1, xmax: 3, ymax: 4 }, label: 'class_24', labelId: 24, score: 0.5 },
     ];
     const detector = { classNames: ['class_0', 'class_24'], detect: async () => found };
-    const estimator = { estimatePoses: async (_: unknown, o: { boxes: readonly ScoredBox[] }) => o.boxes };
+    const estimator = { estimatePoses: async (_: unknown, o: { boxes: readonly ScoredBox[] }) => [...o.boxes] };
     expect(await detectPoses(detector, estimator, image, { personClass: 24 })).toEqual([{ x: 1, y: 1, width: 2, height: 3, score: 0.5 }]);
     await expect(detectPoses(detector, estimator, image)).rejects.toThrow(/unknown person class 'person'.*class_0, class_24/);
     await expect(detectPoses(detector, estimator, image, { personClass: 24, maxPeople: 0 })).rejects.toThrow(/maxPeople must be a positive integer, got 0/);
