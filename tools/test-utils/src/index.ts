@@ -3,3 +3,4 @@ export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
 export { iou, matchedFraction } from './match-boxes.js';
 export { type CliResult, runHrnet } from './run-hrnet.js';
 export { type OracleCase, oracleCase, oracleDifferences, type OracleManifest } from './oracle-case.js';
+export { namedDifferences, type TrainCase, trainCase } from './train-case.js';
