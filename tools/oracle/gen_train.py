@@ -263,13 +263,16 @@ def case_train_seg(official, out_dir):
     labels = torch.randint(0, classes, [batch, 64, 64], generator=g)
     labels[torch.rand([batch, 64, 64], generator=g) < 0.15] = ignore
     class_weights = torch.tensor([0.8, 1.2, 1.0, 0.9, 1.1])
-    ohem_cfg = {'thres': 0.25, 'min_kept': 3000}
+    ohem_cfg = {'thres': 0.1, 'min_kept': 3000}
     train_cfg = {'LR': 0.01, 'MOMENTUM': 0.9, 'WD': 0.0005, 'NESTEROV': False, 'MAX_ITERS': 10, 'POWER': 0.9}
 
-    def step_losses(criterion):
-        """FullModel(model, criterion) as tools/train.py wraps it; returns loss, grads, state after 2 SGD steps."""
-        model.load_state_dict(before)
-        full = utils.FullModel(model, criterion)
+    def step_losses(criterion, dtype=torch.float32):
+        """FullModel(model, criterion) as tools/train.py wraps it; returns the losses, the first
+        iteration's gradients and the state dict after two iterations."""
+        net = seg.HighResolutionNet(cfg)
+        net.load_state_dict(before)
+        net = net.to(dtype)
+        full = utils.FullModel(net, criterion.to(dtype))
         # tools/train.py: SGD over the trainable parameters, one param group at TRAIN.LR.
         optimizer = torch.optim.SGD([{'params': filter(lambda p: p.requires_grad, full.parameters()), 'lr': train_cfg['LR']}],
                                     lr=train_cfg['LR'], momentum=train_cfg['MOMENTUM'], weight_decay=train_cfg['WD'],
@@ -280,7 +283,7 @@ def case_train_seg(official, out_dir):
         for it in range(2):
             # lib/core/function.py train(): losses, _ = model(images, labels); loss = losses.mean();
             # model.zero_grad(); loss.backward(); optimizer.step(); then adjust_learning_rate(...)
-            losses, _ = full(x, labels)
+            losses, _ = full(x.to(dtype), labels)
             loss = losses.mean()
             full.zero_grad()
             loss.backward()
@@ -292,12 +295,14 @@ def case_train_seg(official, out_dir):
             lrs.append(optimizer.param_groups[0]['lr'])
             optimizer.step()
             utils.adjust_learning_rate(optimizer, train_cfg['LR'], train_cfg['MAX_ITERS'], it + 1, train_cfg['POWER'])
-        out['after'] = {k: v.clone() for k, v in model.state_dict().items()}
+        out['after'] = {k: v.clone() for k, v in net.state_dict().items()}
         out['lrs'] = lrs
         return out
 
-    ce = step_losses(crit.CrossEntropy(ignore_label=ignore, weight=class_weights))
-    ohem = step_losses(crit.OhemCrossEntropy(ignore_label=ignore, thres=ohem_cfg['thres'], min_kept=ohem_cfg['min_kept'], weight=class_weights))
+    make_ce = lambda: crit.CrossEntropy(ignore_label=ignore, weight=class_weights)
+    make_ohem = lambda: crit.OhemCrossEntropy(ignore_label=ignore, thres=ohem_cfg['thres'], min_kept=ohem_cfg['min_kept'], weight=class_weights)
+    ce, ce64 = step_losses(make_ce()), step_losses(make_ce(), torch.float64)
+    ohem, ohem64 = step_losses(make_ohem()), step_losses(make_ohem(), torch.float64)
     # Which OHEM threshold applied: the min_kept-th smallest p(label) or thres.
     model.load_state_dict(before)
     model.train()
@@ -326,8 +331,11 @@ def case_train_seg(official, out_dir):
         'labels': {'file': 'labels.npy', 'shape': list(labels.shape), 'ignore_label': ignore, 'ignored': int((labels == ignore).sum())},
         'class_weights': class_weights.tolist(), 'ohem': {**ohem_cfg, 'min_value': ohem_min_value, 'threshold': max(ohem_min_value, ohem_cfg['thres'])},
         'train': train_cfg, 'bn_momentum': momenta,
-        'ce': {'loss': ce['loss'], 'loss_step2': ce['loss2'], 'lrs': ce['lrs'], 'grads': 'ce_grads.pth', 'after': 'ce_after.pth'},
-        'ohem_run': {'loss': ohem['loss'], 'grads': 'ohem_grads.pth'},
+        'ce': {'loss': ce['loss'], 'loss_step2': ce['loss2'], 'loss_float64': ce64['loss'], 'loss_step2_float64': ce64['loss2'],
+               'lrs': ce['lrs'], 'grads': 'ce_grads.pth', 'after': 'ce_after.pth',
+               'grads_float32_noise': float32_noise(ce['grads'], ce64['grads']), 'after_float32_noise': float32_noise(ce['after'], ce64['after'])},
+        'ohem_run': {'loss': ohem['loss'], 'loss_float64': ohem64['loss'], 'grads': 'ohem_grads.pth',
+                     'grads_float32_noise': float32_noise(ohem['grads'], ohem64['grads'])},
     }
     readme = f"""
 # train_seg — two official SGD steps of a tiny segmentation HRNet, CE and OHEM CE
@@ -354,6 +362,9 @@ def case_train_seg(official, out_dir):
 - OHEM: the min_kept-th smallest p(label) is {ohem_min_value:.6g}, so the threshold is
   {max(ohem_min_value, ohem_cfg['thres']):.6g} ({'min_kept' if ohem_min_value > ohem_cfg['thres'] else 'thres'} decides).
 - BatchNorm in train mode, running stats moved with momentum {momenta}.
+- float64 reruns (same code, `.double()` model, input and criterion): losses CE {ce64['loss']:.10g} / {ce64['loss2']:.10g},
+  OHEM {ohem64['loss']:.10g}; `*_float32_noise` in manifest.json: per tensor, max |float32 − float64| / std(float64),
+  how far float32 rounding alone moves the official result (see ../train_pose/README.md).
 - {ENV}
 """
     return finish(case_dir, manifest, readme)
