@@ -369,18 +369,187 @@ def case_train_seg(official, out_dir):
 """
     return finish(case_dir, manifest, readme)
 
+# ----------------------------------------------------------------------------------------------
+# Detector: mmdet 2.x RPNHead + StandardRoIHead losses on fixed features, gt and proposals
+# ----------------------------------------------------------------------------------------------
+
+def load_mmdet_training(mmdet_root, shims):
+    """mmdet 2.x files through ../shared/tools/oracle-shims (mmdet_scaffold + mmcv_min), plus the
+    assigner / sampler files the training path needs (real mmdet files, loaded by path)."""
+    sys.path.insert(0, shims)
+    import mmdet_scaffold as sc
+    sc.setup(mmdet_root, os.path.join(shims, 'mmcv_min'))
+    builder = sc.setup_detector(mmdet_root)
+    j = lambda *p: os.path.join(mmdet_root, 'mmdet', *p)  # noqa: E731
+    sc._load('mmdet.utils.util_mixins', j('utils', 'util_mixins.py'))
+    sys.modules['mmdet.utils'].util_mixins = sys.modules['mmdet.utils.util_mixins']
+    ious = sys.modules['mmdet.core.bbox.iou_calculators']
+    ious.build_iou_calculator = sys.modules['mmdet.core.bbox.iou_calculators.builder'].build_iou_calculator
+    sc._pkg('mmdet.core.bbox.assigners', j('core', 'bbox', 'assigners'))
+    for m in ('assign_result', 'base_assigner', 'max_iou_assigner'):
+        sc._load('mmdet.core.bbox.assigners.' + m, j('core', 'bbox', 'assigners', m + '.py'))
+    sc._pkg('mmdet.core.bbox.samplers', j('core', 'bbox', 'samplers'))
+    for m in ('sampling_result', 'base_sampler', 'random_sampler'):
+        sc._load('mmdet.core.bbox.samplers.' + m, j('core', 'bbox', 'samplers', m + '.py'))
+    from mmcv.utils import ConfigDict  # the shim's attribute dict
+    return builder, ConfigDict
+
+
+def case_train_det(mmdet_root, shims, out_dir):
+    builder, ConfigDict = load_mmdet_training(mmdet_root, shims)
+    C, classes, size = 8, 3, 64
+    coder = lambda stds: dict(type='DeltaXYWHBBoxCoder', target_means=[0.0] * 4, target_stds=stds)  # noqa: E731
+    rpn_head = dict(type='RPNHead', in_channels=C, feat_channels=C,
+                    anchor_generator=dict(type='AnchorGenerator', scales=[4], ratios=[1.0], strides=[4, 8]),
+                    bbox_coder=coder([1.0] * 4),
+                    loss_cls=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
+                    loss_bbox=dict(type='L1Loss', loss_weight=1.0))
+    roi_head = dict(type='StandardRoIHead',
+                    bbox_roi_extractor=dict(type='SingleRoIExtractor', roi_layer=dict(type='RoIAlign', output_size=7, sampling_ratio=0),
+                                            out_channels=C, featmap_strides=[4, 8]),
+                    bbox_head=dict(type='Shared2FCBBoxHead', in_channels=C, fc_out_channels=16, roi_feat_size=7, num_classes=classes,
+                                   bbox_coder=coder([0.1, 0.1, 0.2, 0.2]), reg_class_agnostic=False,
+                                   loss_cls=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
+                                   loss_bbox=dict(type='L1Loss', loss_weight=1.0)))
+    # faster_rcnn_r50_fpn.py's train_cfg, with sampler sizes so large that every candidate is taken
+    # (RandomSampler returns all positives / negatives, unshuffled, when they fit): deterministic.
+    train_cfg = dict(
+        rpn=dict(assigner=dict(type='MaxIoUAssigner', pos_iou_thr=0.7, neg_iou_thr=0.3, min_pos_iou=0.3, match_low_quality=True, ignore_iof_thr=-1),
+                 sampler=dict(type='RandomSampler', num=100000, pos_fraction=0.5, neg_pos_ub=-1, add_gt_as_proposals=False),
+                 allowed_border=-1, pos_weight=-1, debug=False),
+        rpn_proposal=dict(nms_pre=2000, max_per_img=1000, nms=dict(type='nms', iou_threshold=0.7), min_bbox_size=0),
+        rcnn=dict(assigner=dict(type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.5, min_pos_iou=0.5, match_low_quality=False, ignore_iof_thr=-1),
+                  sampler=dict(type='RandomSampler', num=100000, pos_fraction=0.25, neg_pos_ub=-1, add_gt_as_proposals=True),
+                  pos_weight=-1, debug=False))
+    test_cfg = dict(rpn=dict(nms_pre=1000, max_per_img=1000, nms=dict(type='nms', iou_threshold=0.7), min_bbox_size=0),
+                    rcnn=dict(score_thr=0.05, nms=dict(type='nms', iou_threshold=0.5), max_per_img=100))
+    config = {'type': 'FasterRCNN', 'rpn_head': rpn_head, 'roi_head': roi_head, 'train_cfg': train_cfg, 'test_cfg': test_cfg}
+
+    g = torch.Generator().manual_seed(8301)
+    levels = [torch.randn([2, C, size // s, size // s], generator=g) for s in (4, 8)]
+    gt_bboxes = [torch.tensor([[6.0, 8.0, 30.0, 40.0], [20.0, 24.0, 52.0, 44.0], [36.0, 4.0, 60.0, 22.0]]),
+                 torch.tensor([[10.0, 30.0, 26.0, 58.0], [28.0, 10.0, 60.0, 50.0]])]
+    gt_labels = [torch.tensor([0, 2, 1]), torch.tensor([1, 0])]
+    # Off-grid corners: no IoU exactly at a threshold. Anchors whose span lies inside a gt's along an
+    # axis tie on IoU in exact arithmetic; with square anchors (ratio 1: integer corners) every
+    # implementation computes those ties exactly, so low-quality matching assigns them all alike.
+    gt_bboxes = [t + torch.rand(t.shape, generator=g) * 0.9 for t in gt_bboxes]
+    proposals = []
+    for gt in gt_bboxes:
+        jitter = gt.repeat(4, 1) + torch.randn([4 * len(gt), 4], generator=g) * 4.0
+        xy = torch.rand([16, 2], generator=g) * (size - 8)
+        wh = 6.0 + torch.rand([16, 2], generator=g) * 30.0
+        rand = torch.cat([xy, (xy + wh).clamp(max=size)], 1)
+        boxes = torch.cat([jitter, rand]).clamp(0, size)
+        boxes[:, 2:] = torch.maximum(boxes[:, 2:], boxes[:, :2] + 2.0)
+        proposals.append(torch.round(boxes * 4) / 4)
+    img_metas = [dict(img_shape=(size, size, 3), pad_shape=(size, size, 3), batch_input_shape=(size, size), ori_shape=(size, size, 3),
+                      scale_factor=np.ones(4, dtype=np.float32), flip=False)] * 2
+
+    def build(dtype):
+        rpn = builder.build_head(dict(**rpn_head, train_cfg=ConfigDict.wrap(train_cfg['rpn']), test_cfg=ConfigDict.wrap(test_cfg['rpn'])))
+        roi = builder.build_head(dict(**roi_head, train_cfg=ConfigDict.wrap(train_cfg['rcnn']), test_cfg=ConfigDict.wrap(test_cfg['rcnn'])))
+        return rpn.to(dtype), roi.to(dtype)
+
+    rpn, roi = build(torch.float32)
+    wg = torch.Generator().manual_seed(8302)
+    with torch.no_grad():
+        for m in list(rpn.modules()) + list(roi.modules()):
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                m.weight.normal_(0.0, (2.0 / m.weight[0].numel()) ** 0.5, generator=wg)
+                m.bias.normal_(0.0, 0.1, generator=wg)
+    state = {**{f'rpn_head.{k}': v.clone() for k, v in rpn.state_dict().items()},
+             **{f'roi_head.{k}': v.clone() for k, v in roi.state_dict().items()}}
+
+    def losses(dtype):
+        """RPNHead.loss on the head's outputs (as forward_train does) and StandardRoIHead.forward_train
+        on the given proposals; returns the four losses, the gradient of their sum for every
+        parameter and for the two feature levels, and the numbers of sampled RoIs."""
+        r, h = build(dtype)
+        r.load_state_dict({k[len('rpn_head.'):]: v for k, v in state.items() if k.startswith('rpn_head.')})
+        h.load_state_dict({k[len('roi_head.'):]: v for k, v in state.items() if k.startswith('roi_head.')})
+        r.train()
+        h.train()
+        x = [lv.to(dtype).clone().requires_grad_(True) for lv in levels]
+        gts = [t.to(dtype) for t in gt_bboxes]
+        rpn_losses = r.loss(*r(x), gts, img_metas)
+        roi_losses = h.forward_train(x, img_metas, [p.to(dtype) for p in proposals], gts, gt_labels)
+        parts = {'loss_rpn_cls': sum(rpn_losses['loss_rpn_cls']), 'loss_rpn_bbox': sum(rpn_losses['loss_rpn_bbox']),
+                 'loss_cls': roi_losses['loss_cls'], 'loss_bbox': roi_losses['loss_bbox']}
+        sum(parts.values()).backward()
+        grads = {**{f'rpn_head.{k}': p.grad.detach().clone() for k, p in r.named_parameters()},
+                 **{f'roi_head.{k}': p.grad.detach().clone() for k, p in h.named_parameters()},
+                 **{f'level_{i}': t.grad.detach().clone() for i, t in enumerate(x)}}
+        return {k: v.item() for k, v in parts.items()}, grads
+
+    loss32, grads32 = losses(torch.float32)
+    loss64, grads64 = losses(torch.float64)
+
+    case_dir = new_case(out_dir, 'train_det')
+    torch.save(state, os.path.join(case_dir, 'heads.pth'))
+    torch.save({k: v for k, v in grads32.items()}, os.path.join(case_dir, 'grads.pth'))
+    for i, lv in enumerate(levels):
+        save_npy(case_dir, f'level_{i}', lv)
+    with open(os.path.join(case_dir, 'config.json'), 'w') as f:
+        json.dump(config, f, indent=1)
+        f.write('\n')
+    manifest = {
+        'case': 'train_det',
+        'official': 'mmdetection 2.x (2.25.0, commit ca11860f via the BitStrawber/mmdetection fork): RPNHead / AnchorHead.loss, '
+                    'StandardRoIHead.forward_train, MaxIoUAssigner, RandomSampler, CrossEntropyLoss, L1Loss, DeltaXYWHBBoxCoder',
+        'config': 'config.json', 'heads': 'heads.pth',
+        'levels': [{'file': f'level_{i}.npy', 'shape': list(lv.shape)} for i, lv in enumerate(levels)],
+        'img_shape': [size, size],
+        'gt_bboxes': [t.tolist() for t in gt_bboxes], 'gt_labels': [t.tolist() for t in gt_labels],
+        'proposals': [p.tolist() for p in proposals],
+        'losses': loss32, 'losses_float64': loss64,
+        'grads': {'file': 'grads.pth', 'tensors': len(grads32), 'float32_noise': float32_noise(grads32, grads64)},
+    }
+    readme = f"""
+# train_det — mmdet 2.x Faster R-CNN head losses and their gradients
+
+- code: open-mmlab/mmdetection 2.x at v2.25.0 (commit ca11860f4f3c3ca2ce8340e2686eeaec05b29111, from the
+  BitStrawber/mmdetection fork that carries the official history; the Faster R-CNN path reproduces
+  shared/fixtures/det), run through ../shared/tools/oracle-shims (mmdet_scaffold.py, mmcv_min: RoIAlign is
+  torchvision's `roi_align(aligned=True)`); the assigner and sampler files are the real mmdet files too.
+- heads (config.json): RPNHead (in/feat channels {C}, square anchors (scale 4, ratio 1: 16 and 32 px, integer corners), strides [4, 8],
+  sigmoid CE + L1) and StandardRoIHead (SingleRoIExtractor RoIAlign 7×7, sampling_ratio 0, strides [4, 8];
+  Shared2FCBBoxHead fc 16, {classes} classes, softmax CE + L1, target stds [0.1, 0.1, 0.2, 0.2]). heads.pth: the
+  state dict (keys `rpn_head.*`, `roi_head.*`): conv / linear weights N(0, 2/fan_in), biases N(0, 0.1), seed 8302.
+- inputs: level_0.npy [2,{C},16,16] and level_1.npy [2,{C},8,8] N(0,1) (seed 8301) for a batch of two {size}×{size}
+  images (img_shape = pad_shape); gt boxes (corners moved off the integer grid by U(0, 0.9); anchors inside a gt along an axis tie on
+  IoU exactly, which only integer anchor corners make every implementation agree on) / labels and 28 fixed proposals per image (4 jittered copies of each gt + 16 random boxes, on a
+  0.25 grid) in manifest.json.
+- train_cfg: faster_rcnn_r50_fpn.py's assigners (RPN 0.7 / 0.3 / 0.3 with low-quality matches; R-CNN 0.5) with
+  RandomSampler num = 100000, so every positive and negative is sampled (RandomSampler returns them all,
+  unshuffled, when they fit): the sampling is deterministic.
+- the computation: `rpn_head.loss(*rpn_head(x), gt_bboxes, img_metas)` (as `forward_train` does) and
+  `roi_head.forward_train(x, img_metas, proposals, gt_bboxes, gt_labels)` (which adds the gt as proposals);
+  the four losses (RPN losses summed over levels) in manifest.json; grads.pth: the gradient of their sum for
+  every head parameter and for the two feature levels (`level_0`, `level_1`, NCHW).
+- float64 rerun: losses {loss64}; per-tensor `float32_noise` as in ../train_pose/README.md.
+- {ENV}
+"""
+    return finish(case_dir, manifest, readme)
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--official-dir', required=True)
+    parser.add_argument('--mmdet-root', help='folder holding mmdet/ of mmdetection 2.x (git archive of ca11860f)')
+    parser.add_argument('--shims', default=os.path.join(HERE, '..', '..', '..', 'shared', 'tools', 'oracle-shims'))
     parser.add_argument('--out', default=os.path.join(HERE, 'cases'))
     parser.add_argument('--only', nargs='*')
     args = parser.parse_args()
-    cases = {'train_pose': case_train_pose, 'train_seg': case_train_seg}
+    cases = {
+        'train_pose': lambda: case_train_pose(args.official_dir, args.out),
+        'train_seg': lambda: case_train_seg(args.official_dir, args.out),
+        'train_det': lambda: case_train_det(args.mmdet_root, os.path.abspath(args.shims), args.out),
+    }
     for name, fn in cases.items():
         if args.only and name not in args.only:
             continue
-        size = fn(args.official_dir, args.out)
+        size = fn()
         print(f'{name}: {size} bytes')
 
 
