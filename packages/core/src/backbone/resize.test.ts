@@ -82,3 +82,24 @@ describe('resizeBilinearLikeTorch gradient', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('upsampleNearest gradient', () => {
+  it('is the sum over each factor×factor block (TF.js CPU ResizeNearestNeighborGrad differs)', async () => {
+    await enableTraining();
+    const before = tf.memory().numTensors;
+    const x = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const weights = tf.randomNormal([2, 12, 20, 4], 0, 1, 'float32', 4);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(upsampleNearest(t as tf.Tensor4D, 4), weights)))(x);
+    const w = weights.arraySync() as number[][][][];
+    const got = g.arraySync() as number[][][][];
+    let worst = 0;
+    for (let n = 0; n < 2; n++) for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) for (let c = 0; c < 4; c++) {
+      let sum = 0;
+      for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) sum += w[n][4 * i + a][4 * j + b][c];
+      worst = Math.max(worst, Math.abs(got[n][i][j][c] - sum));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    tf.dispose([x, weights, g]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -53,7 +53,18 @@ function resizeBilinearBackward(dy: tf.Tensor4D, inH: number, inW: number, align
   });
 }
 
-/** PyTorch `nn.Upsample(scale_factor=f, mode='nearest')` on NHWC (exact for integer f). */
+/**
+ * PyTorch `nn.Upsample(scale_factor=f, mode='nearest')` on NHWC (exact for integer f). Its gradient
+ * is the sum over each f×f block, computed here: TF.js's CPU ResizeNearestNeighborGrad gets it wrong.
+ */
 export function upsampleNearest(x: tf.Tensor4D, factor: number): tf.Tensor4D {
-  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * factor, x.shape[2] * factor], false, false);
+  const upsample = tf.customGrad((input, save) => {
+    void save;
+    const images = input as tf.Tensor4D;
+    const [n, h, w, c] = images.shape;
+    const value = tf.image.resizeNearestNeighbor(images, [h * factor, w * factor], false, false);
+    const gradFunc = (dy: tf.Tensor) => tf.tidy(() => tf.sum(tf.reshape(dy, [n, h, factor, w, factor, c]), [2, 4]) as tf.Tensor4D);
+    return { value, gradFunc };
+  });
+  return upsample(x) as tf.Tensor4D;
 }

@@ -30,6 +30,7 @@ class RecordingOptimizer implements Optimizer {
 }
 
 describe('trainPose matches one step of the official pose training (wasm)', () => {
+  // (Passes on cpu too since upsampleNearest has its own gradient; 16 s there, so not run by default.)
   it('loss, the gradient of every parameter, and the weights and BN running stats after Adam', async () => {
     await useBackend('wasm');
     await enableTraining();
@@ -50,7 +51,8 @@ describe('trainPose matches one step of the official pose training (wasm)', () =
     expect(Math.abs(loss - m.loss) / m.loss).toBeLessThan(LOSS_TOLERANCE);
 
     const ours = new Map([...byKey].map(([key, v]) => [key, { shape: v.shape, values: optimizer.grads.get(v.name)! }]));
-    const grads = namedDifferences(ours, readCheckpoint(c.bytes(m.grads.file)).stateDict);
+    const officialGrads = readCheckpoint(c.bytes(m.grads.file)).stateDict;
+    const grads = namedDifferences(ours, officialGrads);
     expect(Object.keys(grads)).toHaveLength(m.grads.tensors);
     for (const [key, rel] of Object.entries(grads)) expect.soft(rel, `grad ${key}`).toBeLessThan(tolerance(m.grads.float32_noise, key));
     // The head, whose gradients are well conditioned, is held to the plain 1e-4.
@@ -58,12 +60,35 @@ describe('trainPose matches one step of the official pose training (wasm)', () =
     expect(grads['final_layer.bias']).toBeLessThan(TOLERANCE);
     if (process.env.HRNET_ORACLE_VERBOSE) console.info('train_pose grads', { within1e4: Object.values(grads).filter((r) => r < TOLERANCE).length, of: Object.keys(grads).length });
 
+    // Adam's first step moves each weight by lr · g / (|g| + eps), about ±lr: where the official
+    // gradient lies within the gradient tolerance of 0, its sign is float32 rounding and so is the
+    // step. Those elements (about 2 % here, nearly all in the early layers whose gradients nearly
+    // cancel) are left out; every other element and every running
+    // stat must match.
     const after = readCheckpoint(c.bytes(m.after.file)).stateDict;
-    const updated = namedDifferences(exportStateDict(model), after);
+    const oursAfter = exportStateDict(model);
+    const updated: Record<string, number> = {};
+    let undetermined = 0;
+    let total = 0;
+    for (const [key, official] of after) {
+      if (official.values instanceof BigInt64Array) continue;
+      const mine = oursAfter.get(key)!.values as Float32Array;
+      const expected = official.values as Float32Array;
+      const g = officialGrads.get(key)?.values as Float32Array | undefined;
+      const floor = g ? tolerance(m.grads.float32_noise, key) * std(g) : -1;
+      let worst = 0;
+      expected.forEach((e, i) => {
+        total++;
+        if (g && Math.abs(g[i]) <= floor) return void undetermined++;
+        worst = Math.max(worst, Math.abs(mine[i] - e));
+      });
+      updated[key] = worst / (std(expected) || 1);
+    }
     expect(Object.keys(updated).length).toBeGreaterThan(m.after.tensors / 2);
     expect(Object.keys(updated).some((k) => k.endsWith('running_var'))).toBe(true);
+    expect(undetermined).toBeLessThan(total / 20);
     for (const [key, rel] of Object.entries(updated)) expect.soft(rel, `after ${key}`).toBeLessThan(tolerance(m.after.float32_noise, key));
-    if (process.env.HRNET_ORACLE_VERBOSE) console.info('train_pose after', { plain: Object.values(updated).filter((r) => r < TOLERANCE).length, of: Object.keys(updated).length });
+    if (process.env.HRNET_ORACLE_VERBOSE) console.info('train_pose after', { within1e4: Object.values(updated).filter((r) => r < TOLERANCE).length, of: Object.keys(updated).length, undetermined, total });
 
     model.setTraining(false);
     optimizer.dispose();
@@ -72,3 +97,15 @@ describe('trainPose matches one step of the official pose training (wasm)', () =
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+function std(values: ArrayLike<number>): number {
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    sq += values[i] * values[i];
+  }
+  const mean = sum / values.length;
+  return Math.sqrt(Math.max(sq / values.length - mean * mean, 0));
+}
+
