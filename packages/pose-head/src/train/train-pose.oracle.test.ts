@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, enableTraining, exportStateDict, fromNCHW, type Optimizer, parseModelConfig, readCheckpoint, trainableVariablesByKey, trainStep } from '@hrnetjs/core';
+import { Adam, enableTraining, exportStateDict, fromNCHW, parseModelConfig, readCheckpoint, trainableVariablesByKey, trainStep } from '@hrnetjs/core';
 import { readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { namedDifferences, trainCase } from '@hrnetjs/test-utils';
+import { namedDifferences, RecordingOptimizer, trainCase } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { PoseModel } from '../pose-model.js';
 import { jointsMseLoss } from './joints-mse-loss.js';
@@ -15,19 +15,6 @@ const LOSS_TOLERANCE = 1e-5; // relative
 // wasm), so our rounding differs from PyTorch's by a few times its own size.
 const TOLERANCE = 1e-4;
 const tolerance = (noise: Record<string, number>, key: string) => TOLERANCE + 5 * (noise[key] ?? Infinity);
-
-/** Passes every step on to `inner`, keeping a copy of the gradients it was given. */
-class RecordingOptimizer implements Optimizer {
-  grads = new Map<string, Float32Array>();
-  constructor(readonly inner: Optimizer) {}
-  get learningRate() { return this.inner.learningRate; }
-  set learningRate(lr: number) { this.inner.learningRate = lr; }
-  step(grads: Record<string, tf.Tensor>, variables: tf.Variable[]): void {
-    for (const [name, g] of Object.entries(grads)) this.grads.set(name, Float32Array.from(g.dataSync() as Float32Array));
-    this.inner.step(grads, variables);
-  }
-  dispose(): void { this.inner.dispose(); }
-}
 
 describe('trainPose matches one step of the official pose training (wasm)', () => {
   // (Passes on cpu too since upsampleNearest has its own gradient; 16 s there, so not run by default.)
@@ -50,7 +37,7 @@ describe('trainPose matches one step of the official pose training (wasm)', () =
     const loss = trainStep(model, optimizer, () => jointsMseLoss(model.forwardNamed(x).heatmaps as tf.Tensor4D, target, weight));
     expect(Math.abs(loss - m.loss) / m.loss).toBeLessThan(LOSS_TOLERANCE);
 
-    const ours = new Map([...byKey].map(([key, v]) => [key, { shape: v.shape, values: optimizer.grads.get(v.name)! }]));
+    const ours = new Map([...byKey].map(([key, v]) => [key, { shape: v.shape, values: optimizer.grads!.get(v.name)! }]));
     const officialGrads = readCheckpoint(c.bytes(m.grads.file)).stateDict;
     const grads = namedDifferences(ours, officialGrads);
     expect(Object.keys(grads)).toHaveLength(m.grads.tensors);

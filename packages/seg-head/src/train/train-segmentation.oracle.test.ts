@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { enableTraining, exportStateDict, fit, fromNCHW, type Optimizer, parseModelConfig, polyLr, readCheckpoint, setBatchNormMomentum, SGD, trainableVariablesByKey } from '@hrnetjs/core';
+import { enableTraining, exportStateDict, fit, fromNCHW, parseModelConfig, polyLr, readCheckpoint, setBatchNormMomentum, SGD, trainableVariablesByKey } from '@hrnetjs/core';
 import { readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { namedDifferences, type TrainCase, trainCase } from '@hrnetjs/test-utils';
+import { namedDifferences, RecordingOptimizer, type TrainCase, trainCase } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { SegModel } from '../seg-model.js';
 import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';
@@ -15,19 +15,6 @@ const LOSS_TOLERANCE = 1e-5; // relative
 // *_float32_noise, official float32 vs its float64 rerun; see tools/oracle/cases/train_pose/README.md).
 const TOLERANCE = 1e-4;
 const tolerance = (noise: Record<string, number>, key: string) => TOLERANCE + 5 * (noise[key] ?? Infinity);
-
-/** Passes every step on to `inner`, keeping a copy of the first step's gradients. */
-class RecordingOptimizer implements Optimizer {
-  grads: Map<string, Float32Array> | null = null;
-  constructor(readonly inner: Optimizer) {}
-  get learningRate() { return this.inner.learningRate; }
-  set learningRate(lr: number) { this.inner.learningRate = lr; }
-  step(grads: Record<string, tf.Tensor>, variables: tf.Variable[]): void {
-    this.grads ??= new Map(Object.entries(grads).map(([name, g]) => [name, Float32Array.from(g.dataSync() as Float32Array)]));
-    this.inner.step(grads, variables);
-  }
-  dispose(): void { this.inner.dispose(); }
-}
 
 /** Runs `iterations` official-style iterations of `loss` and returns the losses, first gradients and the state after. */
 async function run(c: TrainCase, loss: 'ce' | 'ohem', iterations: number) {
