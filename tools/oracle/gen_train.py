@@ -256,11 +256,13 @@ def case_train_pose(official, out_dir):
 - float64 rerun of the same step (same code, `.double()` model and batch): loss {loss64:.10g} vs
   {loss:.10g}. `float32_noise` in manifest.json gives, per tensor, max |float32 − float64| / std(float64)
   of the gradients and updated weights: how far float32 rounding alone moves the official result
-  (median {sorted(grad_noise.values())[len(grad_noise) // 2]:.2g}, largest {max(grad_noise.values()):.2g} for the gradients). It is large
-  where a gradient nearly cancels: a per-channel shift of a tensor that feeds convs followed by
+  (median {sorted(grad_noise.values())[len(grad_noise) // 2]:.2g}, largest {max(grad_noise.values()):.2g} for the gradients). It can be
+  large (0.08–0.13 with other weights / batches tried while making this case) where a gradient nearly cancels: a per-channel shift of a tensor that feeds convs followed by
   train-mode BatchNorm is removed by those BNs (up to the zero-padded border and the ReLUs in
   between), so e.g. the BN biases at the end of layer1 get small gradients in which rounding weighs; Adam's first step
-  (lr · g / (|g| + eps)) turns their sign noise into ±lr. Tests allow 1e-4 + 2 × float32_noise.
+  (lr · g / (|g| + eps)) turns their sign noise into ±lr. The test allows 1e-4 + 5 × float32_noise per
+  tensor and leaves out of the after-step check the elements whose official gradient is within that
+  tolerance of 0 (see ../../README.md, "Training cases").
 - {ENV}
 """
     return finish(case_dir, manifest, readme)
@@ -395,7 +397,7 @@ def case_train_seg(official, out_dir):
 - batch: input.npy [2,3,64,64] N(0,1) seed {iseed} (the first seed from 8204 whose train-mode forward keeps every
   ReLU input at least {KINK_MARGIN} × its std away from 0, here {margin:.3g}; see ../train_pose/README.md); labels.npy [2,64,64] int32 uniform in 0..{classes - 1},
   15 % set to the ignore label 255 (seed {lseed}). The logits (16×16) are upsampled to 64×64 by the
-  criterion (`F.upsample(..., mode='bilinear')`, align_corners False). Class weights {class_weights.tolist()}.
+  criterion (`F.upsample(..., mode='bilinear')`, align_corners False). Class weights {[round(w, 6) for w in class_weights.tolist()]}.
 - for each criterion (CE; OHEM with thres {ohem_cfg['thres']}, min_kept {ohem_cfg['min_kept']}), from
   before.pth.gz: two iterations of `lib/core/function.py` `train()`: `losses, _ = model(images, labels)`;
   `loss = losses.mean()`; `model.zero_grad()`; `loss.backward()`; `optimizer.step()`;
