@@ -75,7 +75,7 @@ describe('trainSegmentation matches the official seg training steps (wasm)', () 
     await enableTraining();
     const c = trainCase('train_seg');
     const m = c.manifest;
-    expect(m.ohem.min_value).toBeGreaterThan(m.ohem.thres); // the min_kept branch decides
+    expect.soft(m.ohem.min_value, "the min_kept branch decides").toBeGreaterThan(m.ohem.thres);
     const { losses, grads } = await run(c, 'ohem', 1);
     expect(Math.abs(losses[0] - m.ohem_run.loss) / m.ohem_run.loss).toBeLessThan(LOSS_TOLERANCE);
     expectGrads(grads, readCheckpoint(c.bytes(m.ohem_run.grads)).stateDict, m.ohem_run.grads_float32_noise);
