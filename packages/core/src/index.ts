@@ -32,4 +32,4 @@ export {
   type Summary,
 } from './eval/index.js';
 export { type DType, fromNCHW, numel, type StateDict, type TensorData, type TensorValues, toNCHW } from './tensor/index.js';
-export { Adam, enableTraining, type FitOptions, type FitProgress, fit, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD } from './train/index.js';
+export { Adam, enableTraining, type FitOptions, type FitProgress, fit, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD, setBatchNormMomentum, trainableVariablesByKey } from './train/index.js';

@@ -122,21 +122,24 @@ describe('TopDownPoseEstimator', () => {
     }
   });
 
-  it('with { detector }: asks it for people only and runs their scored boxes through rescoring + OKS-NMS', async () => {
+  it("with { detector }: keeps the person boxes of the detector's usual output (up to maxPeople) and runs them through rescoring + OKS-NMS", async () => {
     const calls: unknown[] = [];
     const detector = {
       detect: async (_: unknown, options: unknown) => {
         calls.push(options);
         return [
           { box: BOXES[0], label: 'person', labelId: 0, score: 0.9 },
+          { box: BOXES[1], label: 'kite', labelId: 33, score: 0.85 }, // not a person → never reaches the pose network
           { box: BOXES[0], label: 'person', labelId: 0, score: 0.8 }, // the same person twice → suppressed
           { box: BOXES[2], label: 'person', labelId: 0, score: 0.6 },
+          { box: BOXES[1], label: 'person', labelId: 0, score: 0.5 }, // beyond maxPeople
         ];
       },
     };
     const multi = await createPoseEstimator(model, { detector, imageThre: 0.3 });
-    const poses = await multi.estimatePoses(image, { scoreThreshold: 0.3, maxPeople: 5 });
-    expect(calls).toEqual([{ classes: ['person'], scoreThreshold: 0.3, maxDetections: 5 }]);
+    const poses = await multi.estimatePoses(image, { scoreThreshold: 0.3, maxPeople: 3 });
+    // All classes, with the detector's own max_per_img cut (as the official person boxes were made).
+    expect(calls).toEqual([{ scoreThreshold: 0.3 }]);
     const single = await (await createPoseEstimator(model, { imageThre: 0.3 })).estimatePoses(image, {
       boxes: [{ ...BOXES[0], score: 0.9 }, { ...BOXES[0], score: 0.8 }, { ...BOXES[2], score: 0.6 }],
       nms: true,
@@ -146,6 +149,18 @@ describe('TopDownPoseEstimator', () => {
     const none = await createPoseEstimator(model, { detector: { detect: async () => [] } });
     expect(await none.estimatePoses(image)).toEqual([]);
     await expect(createPoseEstimator(model, { detector: {} as never })).rejects.toThrow(/options.detector must have a detect/);
+    await expect(multi.estimatePoses(image, { maxPeople: 0 })).rejects.toThrow(/maxPeople must be a positive integer, got 0/);
+  });
+
+  it('with { detector, personClass }: a 0-based class id selects the people; an unknown class name is named', async () => {
+    const found = [
+      { box: BOXES[0], label: 'class_0', labelId: 0, score: 0.9 },
+      { box: BOXES[2], label: 'class_24', labelId: 24, score: 0.5 },
+    ];
+    const detector = { classNames: ['class_0', 'class_24'], detect: async () => found };
+    const byId = await (await createPoseEstimator(model, { detector, personClass: 24, imageThre: 0.3 })).estimatePoses(image);
+    expect(byId.map((p) => p.box)).toEqual([{ ...BOXES[2], score: 0.5 }]);
+    await expect((await createPoseEstimator(model, { detector })).estimatePoses(image)).rejects.toThrow(/unknown person class 'person'.*class_0, class_24/);
   });
 
   it('createPoseEstimator(path): pose models are registered with core, the config is read from the weights when no preset fits', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Box, type Keypoint, type ModelSource, boxToXywh, loadModel, validateBox } from '@hrnetjs/core';
+import { type Box, boxToXywh, type Keypoint, loadModel, type ModelSource, type RgbImage, validateBox } from '@hrnetjs/core';
 import { type CenterScale, scaleArea, xywh2cs } from './center-scale.js';
 import { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
 import { inferHeatmaps } from './flip-test.js';
@@ -28,10 +28,9 @@ export interface Pose {
  * boxes with scores and class names, filtered by class, score and count.
  */
 export interface PersonDetector {
-  detect(
-    image: PoseImageInput,
-    options: { classes: ReadonlyArray<string | number>; scoreThreshold?: number; maxDetections?: number },
-  ): Promise<ReadonlyArray<{ box: Box; score: number }>>;
+  detect(image: PoseImageInput, options: { scoreThreshold?: number }): Promise<ReadonlyArray<{ box: Box; score: number; label: string; labelId: number }>>;
+  /** Its class names (createDetector's have them): a person class name not among them is an error. */
+  readonly classNames?: readonly string[];
 }
 
 /** Construction options: override any setting the model config gives (see {@link PoseSettings}). */
@@ -105,12 +104,29 @@ export class TopDownPoseEstimator {
   async estimatePoses(image: PoseImageInput, options: EstimatePosesOptions = {}): Promise<Pose[]> {
     if (this.detector && options.boxes === undefined) {
       const rgb = await toRgbImage(image);
-      const people = await this.detector.detect(rgb, { classes: [this.personClass], scoreThreshold: options.scoreThreshold, maxDetections: options.maxPeople });
+      const people = await this.detectPeople(rgb, options);
       if (people.length === 0) return [];
       const boxes = people.map(({ box, score }) => ({ xmin: box.xmin, ymin: box.ymin, xmax: box.xmax, ymax: box.ymax, score }));
       return this.estimateInBoxes(rgb, { ...options, boxes, nms: options.nms ?? true });
     }
     return this.estimateInBoxes(image, options);
+  }
+
+  /**
+   * The official person boxes: the detector's usual output (its max_per_img best over all classes)
+   * filtered to people, then at most `maxPeople`. A person-only detection would keep more, weaker
+   * boxes than the official COCO results have.
+   */
+  private async detectPeople(rgb: RgbImage, options: EstimatePosesOptions) {
+    const person = this.personClass;
+    const names = this.detector?.classNames;
+    if (typeof person === 'string' && names && !names.includes(person)) {
+      throw new Error(`unknown person class '${person}': the detector's classes are ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''} (or pass a 0-based id)`);
+    }
+    const { maxPeople } = options;
+    if (maxPeople !== undefined && !(Number.isInteger(maxPeople) && maxPeople > 0)) throw new Error(`maxPeople must be a positive integer, got ${maxPeople}`);
+    const detections = (await this.detector?.detect(rgb, { scoreThreshold: options.scoreThreshold })) ?? [];
+    return detections.filter((d) => (typeof person === 'number' ? d.labelId === person : d.label === person)).slice(0, maxPeople);
   }
 
   /** Frees the pose network's weights (a detector passed in stays the caller's). */

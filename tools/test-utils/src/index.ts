@@ -4,3 +4,5 @@ export { iou, matchedFraction } from './match-boxes.js';
 export { type CliResult, runHrnet } from './run-hrnet.js';
 export { type OracleCase, oracleCase, oracleDifferences, type OracleManifest } from './oracle-case.js';
 export { reportSharedFixtures } from './shared-fixtures.js';
+export { namedDifferences, type TrainCase, trainCase } from './train-case.js';
+export { RecordingOptimizer } from './recording-optimizer.js';

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeImage } from '@hrnetjs/core';
-import { readNpyFile } from '@hrnetjs/core/node';
+import { decodeImage, parseModelConfig } from '@hrnetjs/core';
+import { readCheckpointFile, readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { createPoseEstimator, type Pose, PoseModel } from '@hrnetjs/pose-head';
+import { oksNms } from '@hrnetjs/pose-head/ops';
 import { fixturePath, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBox } from './pose.js';
@@ -86,7 +88,7 @@ describe('parseBox', () => {
   });
 });
 
-describe('pnpm hrnet pose: model from the weights, persons from a detector', () => {
+describe('pnpm hrnet pose: model from the weights', () => {
   const out = mkdtempSync(join(tmpdir(), 'hrnet-pose-det-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -98,26 +100,77 @@ describe('pnpm hrnet pose: model from the weights, persons from a detector', () 
     const { poses } = JSON.parse(readFileSync(json, 'utf8')) as { poses: JsonPose[] };
     expect((await against(poses[0], 'preds.npy', 'maxvals.npy')).px).toBeLessThan(1e-3);
   });
+});
 
-  it('--detector: Faster R-CNN boxes of the person class feed the pose pipeline, rescored and OKS-NMSed', async () => {
+describe('pnpm hrnet pose --detector: several people against an expected result', () => {
+  const out = mkdtempSync(join(tmpdir(), 'hrnet-pose-multi-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const DET_IMAGE = fixturePath('det_pipeline', 'image.png');
+  const DETECTOR = ['--detector', fixturePath('det', 'det_tiny.pth'), '--detector', fixturePath('det', 'faster_rcnn_tiny_heads.pth'), '--detector-config', fixturePath('det', 'faster_rcnn_tiny_full_config.json')];
+  // The random-weight tiny detector finds classes 24, 47 and 64; 24 stands in for 'person'.
+  const PERSON = 24;
+
+  /** Largest keypoint (px) and pose-score difference between two poses. */
+  const poseGap = (a: JsonPose, b: JsonPose) => ({
+    px: Math.max(...a.keypoints.flatMap((k, j) => [Math.abs(k.x - b.keypoints[j].x), Math.abs(k.y - b.keypoints[j].y)])),
+    score: Math.abs(a.score - b.score),
+  });
+  const boxGap = (a: Record<string, number>, b: Record<string, number>) => Math.max(...['xmin', 'ymin', 'xmax', 'ymax'].map((k) => Math.abs(a[k] - b[k])));
+
+  it('the official detections of the person class, through the pose fixture model, as the library and --box runs give them', async () => {
+    // Expected people: the official mmdet detections of class 24 (det_pipeline/det_bboxes.npy, x1 y1 x2 y2 score).
+    const bboxes = (await readNpyFile(fixturePath('det_pipeline', 'det_bboxes.npy'))).values as Float32Array;
+    const labels = Array.from((await readNpyFile(fixturePath('det_pipeline', 'det_labels.npy'))).values as ArrayLike<number | bigint>, Number);
+    const people = labels.flatMap((l, i) => (l === PERSON ? [Array.from(bboxes.subarray(i * 5, i * 5 + 5))] : []));
+    expect(people.length).toBeGreaterThan(2);
+    const boxes = people.map(([xmin, ymin, xmax, ymax, score]) => ({ xmin, ymin, xmax, ymax, score }));
+
+    // Library path: the same boxes through the pose estimator with rescoring and OKS-NMS.
+    await useBackend('wasm');
+    const model = new PoseModel(parseModelConfig(readFileSync(fixturePath('pose', 'pose_tiny_config.json'), 'utf8')));
+    const asJson = (p: Pose): JsonPose => ({ box: { ...p.box } as Record<string, number>, score: p.score, keypoints: p.keypoints.map((k) => ({ name: k.name, x: k.x, y: k.y, score: k.score })) });
+    let library: JsonPose[];
+    let areas: number[];
+    try {
+      model.load((await readCheckpointFile(fixturePath('pose', 'pose_tiny.pth'))).stateDict);
+      const estimator = await createPoseEstimator(model);
+      const image = await readImageFile(DET_IMAGE);
+      library = (await estimator.estimatePoses(image, { boxes, nms: true })).map(asJson);
+      areas = (await estimator.estimatePoses(image, { boxes, nms: false })).map((p) => p.area);
+    } finally {
+      model.dispose();
+    }
+    expect(library.length).toBeGreaterThan(0);
+
+    // The CLI with the detector: same people (our detector's boxes match the official ones closely).
     const json = join(out, 'detector.json');
-    const result = await hrnetPose(
-      fixturePath('det_pipeline', 'image.png'), ...TINY, '--json', json,
-      '--detector', fixturePath('det', 'det_tiny.pth'), '--detector', fixturePath('det', 'faster_rcnn_tiny_heads.pth'),
-      '--detector-config', fixturePath('det', 'faster_rcnn_tiny_full_config.json'),
-      // The random-weight tiny detector finds classes 24, 47 and 64; 24 stands in for 'person'.
-      '--person-class', '24',
-    );
-    expect(result.code).toBe(0);
-    const { poses } = JSON.parse(readFileSync(json, 'utf8')) as { poses: JsonPose[] };
-    const kept = Number(/(\d+) people after OKS-NMS/.exec(result.stderr)?.[1]);
-    expect(poses.length).toBe(kept);
-    expect(poses.length).toBeGreaterThan(0);
-    // Sorted by the rescored score, and every score is box score × mean visible keypoint score > 0.
-    const scores = poses.map((p) => p.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-    expect(poses.every((p) => p.keypoints.length === 17)).toBe(true);
-    // Person boxes carry the detector score, in the same Box shape as detect --json.
-    expect(poses.every((p) => Object.keys(p.box).join() === 'xmin,ymin,xmax,ymax,score')).toBe(true);
+    const detected = await hrnetPose(DET_IMAGE, ...TINY, ...DETECTOR, '--person-class', String(PERSON), '--json', json);
+    expect(detected.code).toBe(0);
+    const cli = (JSON.parse(readFileSync(json, 'utf8')) as { poses: JsonPose[] }).poses;
+    expect(cli.length).toBe(library.length);
+    expect(Number(/(\d+) people after OKS-NMS/.exec(detected.stderr)?.[1])).toBe(cli.length);
+    // Sorted by the rescored score (box score × mean visible keypoint score).
+    expect([...cli.map((p) => p.score)].sort((a, b) => b - a)).toEqual(cli.map((p) => p.score));
+    cli.forEach((p, i) => {
+      expect(boxGap(p.box, library[i].box)).toBeLessThan(0.01);
+      const gap = poseGap(p, library[i]);
+      expect(gap.px).toBeLessThan(0.05);
+      expect(gap.score).toBeLessThan(1e-3);
+    });
+
+    // Explicit --box runs (one pose per box, no NMS): each detector pose is the pose of its box, and
+    // OKS-NMS over the --box poses keeps exactly the detector run's people.
+    const explicit = await hrnetPose(DET_IMAGE, ...TINY, ...boxes.map((b) => `--box=${b.xmin},${b.ymin},${b.xmax - b.xmin},${b.ymax - b.ymin},${b.score}`));
+    expect(explicit.code).toBe(0);
+    const perBox = (JSON.parse(explicit.stdout) as { poses: JsonPose[] }).poses;
+    expect(perBox).toHaveLength(people.length);
+    const kept = oksNms(perBox.map((p, i) => ({ score: p.score, keypoints: p.keypoints, area: areas[i] })), 0.9);
+    expect(kept.map((k) => perBox[k].box)).toEqual(library.map((p) => p.box));
+    kept.forEach((k, i) => {
+      const gap = poseGap(perBox[k], library[i]);
+      expect(gap.px).toBeLessThan(1e-3);
+      expect(gap.score).toBeLessThan(1e-5);
+    });
   });
 });
+

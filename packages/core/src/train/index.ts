@@ -3,3 +3,4 @@ export { enableTraining } from './enable-training.js';
 export { fit, type FitOptions, type FitProgress } from './fit.js';
 export { Adam, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD } from './optimizers.js';
 export { trainStep } from './train-step.js';
+export { setBatchNormMomentum, trainableVariablesByKey } from './variables-by-key.js';

@@ -45,18 +45,24 @@ export function detectorForwardTrain(
   return tf.tidy(() => ({ ...detectorLossesOnLevels(model, model.neckLevels(x), samples, trainCfg, random) }));
 }
 
+/** What the losses use of a detector: its head config and the two heads (a FasterRCNN has them). */
+export type DetectorHeads = Pick<FasterRCNN, 'detector' | 'rpnHead' | 'roiHead'>;
+
 /**
  * The RPN and RoI-head losses of {@link detectorForwardTrain} from neck levels computed by the
  * caller, so a model that shares its backbone pass with other heads (segmentation) can add its
- * own losses to the same tape. Call inside `tf.tidy`.
+ * own losses to the same tape. Call inside `tf.tidy`. `proposals` (flat [N × 4] per image) replace
+ * the RPN's own proposals for the RoI head, as mmdet's `roi_head.forward_train` takes a proposal list.
  */
 export function detectorLossesOnLevels(
-  model: FasterRCNN,
+  model: DetectorHeads,
   levels: tf.Tensor4D[],
   samples: readonly DetectorTrainTarget[],
   trainCfg: FasterRcnnTrainConfig,
   random: () => number,
+  proposals?: readonly Float32Array[],
 ): DetectorLosses {
+  if (proposals && proposals.length !== samples.length) throw new Error(`detectorLossesOnLevels: ${proposals.length} proposal sets for ${samples.length} images`);
   const { rpnHead: rpnCfg, roiExtractor, bboxHead: bboxCfg } = model.detector;
   const { clsScores, bboxPreds } = model.rpnHead.forward(levels);
   const featSizes = clsScores.map((c) => [c.shape[1], c.shape[2]] as [number, number]);
@@ -66,16 +72,10 @@ export function detectorLossesOnLevels(
   const { lossRpnCls, lossRpnBbox } = rpnLoss(clsScores, bboxPreds, anchorTargetSets);
 
   // Proposals per image from the current RPN outputs (host values: no gradient flows back).
-  const logits = clsScores.map((c) => c.dataSync() as Float32Array);
-  const deltas = bboxPreds.map((p) => p.dataSync() as Float32Array);
+  const logits = proposals ? [] : clsScores.map((c) => c.dataSync() as Float32Array);
+  const deltas = proposals ? [] : bboxPreds.map((p) => p.dataSync() as Float32Array);
   const roiSets: RoiTargets[] = samples.map((s, b) => {
-    const outputs: RpnLevelOutput[] = clsScores.map((c, l) => {
-      const per = c.shape[1] * c.shape[2] * c.shape[3];
-      return { logits: logits[l].subarray(b * per, (b + 1) * per), deltas: deltas[l].subarray(4 * b * per, 4 * (b + 1) * per), height: c.shape[1], width: c.shape[2] };
-    });
-    const proposals = model.rpnHead.getProposals(outputs, s.meta.imgShape, trainCfg.rpnProposal);
-    const boxes = new Float32Array((proposals.length / 5) * 4);
-    for (let i = 0; i < proposals.length / 5; i++) boxes.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
+    const boxes = proposals ? proposals[b] : rpnProposals(model, clsScores, logits, deltas, b, s.meta.imgShape, trainCfg);
     return roiTargets(boxes, s.gtBboxes, s.gtLabels, trainCfg.rcnn, bboxCfg.bboxCoder, bboxCfg.numClasses, random);
   });
   const numRois = roiSets.reduce((n, t) => n + t.labels.length, 0);
@@ -92,4 +92,24 @@ export function detectorLossesOnLevels(
   const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses);
   const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox]) as tf.Scalar;
   return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, total };
+}
+
+/** Image `b`'s proposals (flat [N × 4]) from the RPN outputs read on the host. */
+function rpnProposals(
+  model: DetectorHeads,
+  clsScores: tf.Tensor4D[],
+  logits: Float32Array[],
+  deltas: Float32Array[],
+  b: number,
+  imgShape: [number, number],
+  trainCfg: FasterRcnnTrainConfig,
+): Float32Array {
+  const outputs: RpnLevelOutput[] = clsScores.map((c, l) => {
+    const per = c.shape[1] * c.shape[2] * c.shape[3];
+    return { logits: logits[l].subarray(b * per, (b + 1) * per), deltas: deltas[l].subarray(4 * b * per, 4 * (b + 1) * per), height: c.shape[1], width: c.shape[2] };
+  });
+  const proposals = model.rpnHead.getProposals(outputs, imgShape, trainCfg.rpnProposal);
+  const boxes = new Float32Array((proposals.length / 5) * 4);
+  for (let i = 0; i < proposals.length / 5; i++) boxes.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
+  return boxes;
 }

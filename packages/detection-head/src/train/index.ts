@@ -1,6 +1,6 @@
 export { anchorInsideFlags, type AnchorTargets, anchorTargets, type ImageAnchors, imageAnchors, type RpnTrainConfig } from './anchor-targets.js';
 export { bboxOverlaps } from './bbox-overlaps.js';
-export { detectorForwardTrain, detectorLossesOnLevels, type DetectorLosses, type DetectorTrainTarget } from './detector-loss.js';
+export { type DetectorHeads, detectorForwardTrain, detectorLossesOnLevels, type DetectorLosses, type DetectorTrainTarget } from './detector-loss.js';
 export { initDetectorWeights } from './init-weights.js';
 export { l1Loss, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses.js';
 export { stepLrWithWarmup, type StepLrWithWarmup } from './lr-schedule.js';

@@ -70,7 +70,9 @@ export function ohemCrossEntropyLoss(
     const validProbs = Float32Array.from(p.filter((_, i) => v[i] > 0)).sort();
     const minValue = validProbs.length ? validProbs[Math.min(minKept, validProbs.length - 1)] : 0;
     const threshold = Math.max(minValue, thresh);
-    const keep = tf.mul(tf.cast(tf.less(probs, threshold), 'float32'), valid);
+    // The kept set is data too (no gradient flows through the selection, as in the official
+    // boolean indexing); built on the host because TF.js has no gradient for `less`.
+    const keep = tf.tensor1d(Float32Array.from(p, (pi, i) => (v[i] > 0 && pi < threshold ? 1 : 0)));
     return tf.div(tf.sum(tf.mul(losses, keep)), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
   });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD } from '@hrnetjs/core';
+import { enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, setBatchNormMomentum } from '@hrnetjs/core';
 import { concatArrays, createRandom, shuffledIndices } from '@hrnetjs/core/ops';
 import type { SegModel } from '../seg-model.js';
 import { augmentSegSample, type SegAugmentOptions } from './augment.js';
@@ -22,6 +22,11 @@ export interface TrainSegmentationOptions extends Partial<SegAugmentOptions> {
   /** OHEM cross entropy (LOSS.USE_OHEM) with its thresh / min_kept. */
   ohem?: { thresh?: number; minKept?: number };
   classWeights?: number[];
+  /**
+   * BatchNorm running-stat momentum: 0.01 as BN_MOMENTUM in the official seg code's master and
+   * pytorch-v1.1 lines (the HRNet-OCR line uses 0.1).
+   */
+  bnMomentum?: number;
   seed?: number;
   onProgress?: (p: FitProgress) => void;
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
@@ -48,6 +53,7 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
   const stepsPerEpoch = Math.ceil(data.length / batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const baseLr = options.learningRate ?? 0.01;
+  setBatchNormMomentum(model, options.bnMomentum ?? 0.01);
   const optimizer = new SGD(baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 5e-4 });
   const lossOptions = { ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, alignCorners: model.config.backbone.alignCorners };
   const [cropH, cropW] = augment.cropSize;
