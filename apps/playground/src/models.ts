@@ -1,7 +1,7 @@
 import { BackboneModel, ClsModel, type ModelConfig, type TaskModel } from '@hrnetjs/core';
 import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { PoseModel } from '@hrnetjs/pose-head';
-import { SegModel } from '@hrnetjs/seg-head';
+import { createSegModel } from '@hrnetjs/seg-head';
 
 /** The task model for a config: each family's head comes from its own package. */
 export function createModel(config: ModelConfig): TaskModel {
@@ -9,7 +9,8 @@ export function createModel(config: ModelConfig): TaskModel {
     case 'pose':
       return new PoseModel(config);
     case 'seg':
-      return new SegModel(config);
+      // HRNetV2 or HRNet-OCR, by the head's `ocr`.
+      return createSegModel(config);
     case 'cls':
       return new ClsModel(config);
     case 'mmdet':

@@ -1,4 +1,8 @@
 export { SegLastLayer, SegModel } from './seg-model.js';
+export { OcrSegModel } from './ocr/ocr-seg-model.js';
+export { BNReLU, ConvBNReLUChain, ObjectAttentionBlock2D, SpatialOCRModule } from './ocr/object-attention.js';
+export { SpatialGatherModule } from './ocr/spatial-gather.js';
+export { createSegModel, type SegNetwork } from './seg-network.js';
 export { getPalette, type Palette } from './datasets/palette.js';
 export {
   CITYSCAPES_CLASSES,

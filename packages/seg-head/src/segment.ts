@@ -3,7 +3,7 @@ import { type ImageInput, type RgbImage, toRgbImage } from '@hrnetjs/core';
 import type { Palette } from './datasets/palette.js';
 import { inputTensor } from './input-transform.js';
 import { multiScaleInference } from './multi-scale-inference.js';
-import type { SegModel } from './seg-model.js';
+import type { SegNetwork } from './seg-network.js';
 import { resolveSegSettings, type SegmentOptions, type SegTestSettings } from './seg-settings.js';
 
 /** What {@link segment} returns. */
@@ -28,7 +28,7 @@ export interface SegmentResult {
  * windows, exp'd predictions summed), argmax. Settings come from the model config's official yaml
  * (TEST.*, DATASET.DATASET) or preset, overridden by `options`. Any image size works.
  */
-export async function segment(model: SegModel, input: ImageInput, options: SegmentOptions = {}): Promise<SegmentResult> {
+export async function segment(model: SegNetwork, input: ImageInput, options: SegmentOptions = {}): Promise<SegmentResult> {
   const image = await toRgbImage(input);
   const settings = resolveSegSettings(model.config, options);
   const x = inputTensor(image, settings.mean, settings.std);

@@ -1,6 +1,6 @@
 import { type BackendName, getPreset, type ModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
-import { colorize, overlay, SEG_PRESET_IDS, SegModel, type SegmentOptions, segment } from '@hrnetjs/seg-head';
+import { colorize, createSegModel, overlay, SEG_PRESET_IDS, type SegmentOptions, segment } from '@hrnetjs/seg-head';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
@@ -77,7 +77,7 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
 
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
-  const model = new SegModel(config);
+  const model = createSegModel(config); // HRNetV2, or HRNet-OCR for seg_hrnet_ocr configs / seg-ocr-* presets
   try {
     model.load((await readCheckpointFile(userPath(weights))).stateDict);
     const result = await segment(model, image, segmentOptions);
