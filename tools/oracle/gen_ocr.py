@@ -106,13 +106,13 @@ def tiny_extra(stage1_planes, widths, stage4_modules=1):
     }
 
 
-def make_model(official, config, seeds, calib_shape):
+def make_model(official, config, seeds, calib_shape, calib_input=None):
     cfg = with_defaults(config)
     mod, make = build(official, cfg)
     wseed, cseed, nseed = seeds
     model = make()
     G.init_weights(model, wseed)
-    G.calibrate_bn(model, G.randn(calib_shape, cseed), nseed)
+    G.calibrate_bn(model, G.randn(calib_shape, cseed) if calib_input is None else calib_input, nseed)
     model.eval()
     return cfg, make, model
 
@@ -194,6 +194,8 @@ def case_ocr_ac_false_b2(official, out_dir):
 DATASET_CLASSES = {'ade20k': 'ADE20K', 'pascal_ctx': 'PASCALContext', 'lip': 'LIP'}
 
 
+
+
 def near_ties(pred, threshold=1e-4):
     """Pixels whose top-2 summed predictions differ by less than threshold × the top one."""
     top2 = torch.topk(pred[0], 2, dim=0).values
@@ -203,7 +205,7 @@ def near_ties(pred, threshold=1e-4):
 
 
 def pipeline_case(official, out_dir, name, *, dataset, config, image_hw, seeds, iseed, what):
-    cfg, make, model = make_model(official, config, seeds, [2, 3, 48, 48])
+    cfg = with_defaults(config)
     g = torch.Generator().manual_seed(iseed)
     h, w = image_hw
     rgb = torch.randint(0, 256, (h, w, 3), generator=g, dtype=torch.uint8).numpy()
@@ -223,14 +225,58 @@ def pipeline_case(official, out_dir, name, *, dataset, config, image_hw, seeds, 
     finally:
         shutil.rmtree(root)
     x = torch.from_numpy(image)[None]
-    with torch.no_grad():
-        pred = ds.multi_scale_inference(cfg, model, x, scales=cfg.TEST.SCALE_LIST, flip=cfg.TEST.FLIP_TEST)
-        # lib/core/function.py testval: crop the border padding, resize to the label size.
-        if border:
-            pad = border[0]
-            pred = pred[:, :, 0:pred.size(2) - pad[0], 0:pred.size(3) - pad[1]]
-        if pred.size(-2) != label.shape[-2] or pred.size(-1) != label.shape[-1]:
-            pred = F.interpolate(pred, label.shape[-2:], mode='bilinear', align_corners=cfg.MODEL.ALIGN_CORNERS)
+    def attempt(seeds):
+        # BN calibrated on exactly the crops multi_scale_inference feeds the model (recorded in a first
+        # pass with the uncalibrated weights), not on N(0,1): padded crops are far from N(0,1), and the
+        # tiny random OCR head then overflows exp() in float32.
+        cfg = with_defaults(config)
+        _, make = build(official, cfg)
+        model = make()
+        G.init_weights(model, seeds[0])
+        crops = []
+        hook = model.register_forward_pre_hook(lambda m, inp: crops.append(inp[0].detach().clone()))
+        model.eval()
+        with torch.no_grad():
+            ds.multi_scale_inference(cfg, model, x, scales=cfg.TEST.SCALE_LIST, flip=cfg.TEST.FLIP_TEST)
+        hook.remove()
+        G.calibrate_bn(model, torch.cat(crops), seeds[2])
+        model.eval()
+        with torch.no_grad():
+            pred = ds.multi_scale_inference(cfg, model, x, scales=cfg.TEST.SCALE_LIST, flip=cfg.TEST.FLIP_TEST)
+            # lib/core/function.py testval: crop the border padding, resize to the label size.
+            if border:
+                pad = border[0]
+                pred = pred[:, :, 0:pred.size(2) - pad[0], 0:pred.size(3) - pad[1]]
+            if pred.size(-2) != label.shape[-2] or pred.size(-1) != label.shape[-1]:
+                pred = F.interpolate(pred, label.shape[-2:], mode='bilinear', align_corners=cfg.MODEL.ALIGN_CORNERS)
+        assert torch.isfinite(pred).all(), f'{name}: the official prediction overflowed'
+        # The same path with a float64 copy of the model and input: how far float32 round-off alone moves pred.
+        m64 = G.copy.deepcopy(model).double().eval()
+        with torch.no_grad():
+            p64 = ds.multi_scale_inference(cfg, m64, x.double(), scales=cfg.TEST.SCALE_LIST, flip=cfg.TEST.FLIP_TEST).double()
+            if border:
+                p64 = p64[:, :, 0:p64.size(2) - pad[0], 0:p64.size(3) - pad[1]]
+            if p64.shape[-2:] != pred.shape[-2:]:
+                p64 = F.interpolate(p64, label.shape[-2:], mode='bilinear', align_corners=cfg.MODEL.ALIGN_CORNERS)
+        # Measured on log(pred) (the flip-averaged, scale-summed logits): exp() makes pred heavy-tailed,
+        # so its std says little about the precision of the larger entries.
+        log32 = pred.double().log()
+        f64rel = ((p64.log() - log32).abs().max() / log32.std(unbiased=False)).item()
+        return model, pred, f64rel
+
+    # Like the model cases: weights whose official float32 log(pred) is ≥ 2e-5 × std away from the
+    # float64 run's are re-drawn (seeds + 10k), so the case's own round-off stays below the tests' bar.
+    tried = []
+    for k in range(24):
+        trial = tuple(v + 10 * k for v in seeds)
+        model, pred, f64rel = attempt(trial)
+        tried.append([list(trial), f64rel])
+        if f64rel < 2e-5:
+            break
+    else:
+        raise AssertionError(f'{name}: no well-conditioned weights among {tried}')
+    seeds = trial
+    print(name, 'seeds', seeds, 'float64 gap / std', f64rel, 'tries', len(tried))
     labels = pred.argmax(1)[0].to(torch.int32)
     ties = near_ties(pred)
     sd = model.state_dict()
@@ -250,14 +296,20 @@ def pipeline_case(official, out_dir, name, *, dataset, config, image_hw, seeds, 
 - config.json (official yaml layout): {json.dumps(config['TEST'])}, ALIGN_CORNERS {cfg.MODEL.ALIGN_CORNERS},
   {cfg.DATASET.NUM_CLASSES} classes, OCR {config['MODEL']['OCR']}.
 - image.npy: uint8 RGB {h}×{w}, uniform random (torch.Generator seed {iseed}).
-- weights: the recipe of gen_extra.py (seeds {seeds}).
+- weights: the recipe of gen_extra.py (weight seed {seeds[0]}, BN noise seed {seeds[2]}), except that the
+  BN calibration input is the batch of every crop multi_scale_inference feeds the model (flipped ones
+  included), recorded in a first pass with the uncalibrated weights: with running stats from N(0,1)
+  the padded crops drove this tiny random OCR head's logits past exp()'s float32 range.
+- seeds tried (weights, unused, BN noise) and the max |log pred₆₄ − log pred₃₂| / std(log pred₃₂) each
+  gave (float32 round-off of the official run itself): {tried}; the first under 2e-5 was kept.
 - {G.ENV}
 - near ties: {len(ties)} pixel(s) whose two best summed predictions differ by < 1e-4 (relative) —
   listed in manifest.json `near_ties` [y, x]; a float32 re-implementation may flip them.
 """
     meta = {'family': 'seg', 'official': f'{OFFICIAL} seg_hrnet_ocr.py + datasets/{dataset}.py testval',
             'kind': 'pipeline', 'dataset': dataset, 'image': 'image.npy', 'labels': 'labels.npy', 'near_ties': ties,
-            'border_padding': [int(v) for v in border[0]] if border else None}
+            'border_padding': [int(v) for v in border[0]] if border else None, 'float64_rel_to_std': f64rel,
+            'seed_tries': tried}
     size = G.write_case(out_dir, name, state_dict=sd, config=config, x=x, outputs={'pred': pred}, readme=readme, meta=meta)
     np.save(os.path.join(case_dir, 'image.npy'), rgb)
     np.save(os.path.join(case_dir, 'labels.npy'), labels.numpy())
@@ -285,11 +337,11 @@ def case_ocr_pipe_pascal_ctx(official, out_dir):
         'DATASET': {'DATASET': 'pascal_ctx', 'NUM_CLASSES': 59},
         'MODEL': {'NAME': 'seg_hrnet_ocr', 'NUM_OUTPUTS': 2, 'ALIGN_CORNERS': False, 'OCR': {'MID_CHANNELS': 16, 'KEY_CHANNELS': 8},
                   'EXTRA': tiny_extra(8, [4, 8, 12, 16])},
-        'TEST': test_section([24, 32], 30, [0.5, 1.25], False),
+        'TEST': test_section([40, 48], 44, [0.75, 1.25], False),
     }
     return pipeline_case(official, out_dir, 'ocr_pipe_pascal_ctx', dataset='pascal_ctx', config=config, image_hw=(27, 35),
                          seeds=(8601, 8701, 8702), iseed=8602,
-                         what='resize short side to 30 + pad to /8, padding cropped off, non-square crop 32×24 (h×w), scales 0.5/1.25, align_corners False')
+                         what='resize short side to 44 + pad to /8, padding cropped off, non-square crop 48×40 (h×w), scales 0.75/1.25, align_corners False')
 
 
 def case_ocr_pipe_lip(official, out_dir):

@@ -11,7 +11,7 @@ export {
   CITYSCAPES_PALETTE,
   convertCityscapesLabel,
 } from './datasets/cityscapes.js';
-export { ADE20K_CLASSES, LIP_CLASSES, LIP_FLIP_PAIRS, PASCAL_CONTEXT_CLASSES } from './datasets/class-names.js';
+export { ADE20K_CLASSES, COCO_STUFF_CLASSES, LIP_CLASSES, LIP_FLIP_PAIRS, PASCAL_CONTEXT_CLASSES } from './datasets/class-names.js';
 export {
   getSegDataset,
   type MultiScaleMode,
@@ -23,6 +23,7 @@ export {
 export { getSegPresetTest, SEG_PRESET_IDS, SEG_PRESET_TESTS, type SegPresetId, type SegPresetTest } from './datasets/seg-presets.js';
 export { resolveSegSettings, type SegmentOptions, type SegTestSettings } from './seg-settings.js';
 export { inputTensor, inputTransform } from './input-transform.js';
+export { type PreparedTestImage, prepareTestImage, restorePrediction, type TestResize } from './test-resize.js';
 export { scaledSize, slidingWindows, type Window } from './sliding-window.js';
 export { inference, type InferenceOptions } from './inference.js';
 export { multiScaleInference, type MultiScaleOptions } from './multi-scale-inference.js';
