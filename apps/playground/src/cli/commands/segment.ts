@@ -1,4 +1,4 @@
-import { type BackendName, getPreset, type ModelConfig } from '@hrnetjs/core';
+import { type BackendName, getPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
 import { colorize, createSegModel, overlay, SEG_PRESET_IDS, type SegmentOptions, segment } from '@hrnetjs/seg-head';
 import { CliError } from '../cli-error.js';
@@ -41,19 +41,38 @@ export function segmentOptionsFromFlags(options: Options): SegmentOptions {
   return result;
 }
 
-async function segConfig(options: Options, stderr: (text: string) => void): Promise<ModelConfig> {
+/** The HRNet-OCR preset per class count, for OCR checkpoints given without --config. */
+const OCR_PRESET_BY_CLASSES: Record<number, string> = {
+  19: 'seg-ocr-cityscapes-w48',
+  150: 'seg-ocr-ade20k-w48',
+  59: 'seg-ocr-pascal-ctx-w48',
+  20: 'seg-ocr-lip-w48',
+  171: 'seg-ocr-cocostuff-w48',
+};
+
+/** Without --config: an HRNet-OCR checkpoint (`cls_head.*`) picks the seg-ocr preset of its class count. */
+function defaultPreset(stateDict: StateDict): string {
+  const classes = stateDict.get('cls_head.weight')?.shape[0];
+  if (classes === undefined) return DEFAULT_PRESET;
+  const preset = OCR_PRESET_BY_CLASSES[classes];
+  if (!preset) throw new CliError(`an HRNet-OCR checkpoint with ${classes} classes fits no seg-ocr preset; pass --config <seg_hrnet_ocr yaml>`);
+  return preset;
+}
+
+async function segConfig(options: Options, stderr: (text: string) => void, stateDict: StateDict): Promise<ModelConfig> {
   let config: ModelConfig;
   if (options.string('config')) {
     config = await loadModelConfig(options);
   } else {
-    stderr(`config: ${DEFAULT_PRESET} (default; pass --config <preset|file> for other models)`);
-    config = getPreset(DEFAULT_PRESET);
+    const preset = defaultPreset(stateDict);
+    stderr(`config: ${preset} (default for these weights; pass --config <preset|file> for other models)`);
+    config = getPreset(preset);
     const bn = options.string('batch-norm');
     if (bn !== undefined && bn !== 'standard' && bn !== 'inplace-abn') throw new CliError(`--batch-norm must be 'standard' or 'inplace-abn'; got '${bn}'`);
     if (bn) config.backbone.batchNorm = bn;
   }
   if (config.head.type !== 'seg') {
-    throw new CliError(`segment needs a segmentation config (${SEG_PRESET_IDS.join(', ')} or a seg_hrnet yaml), got a '${config.head.type}' model`);
+    throw new CliError(`segment needs a segmentation config (${SEG_PRESET_IDS.join(', ')} or a seg_hrnet / seg_hrnet_ocr yaml), got a '${config.head.type}' model`);
   }
   return config;
 }
@@ -71,20 +90,22 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
   const alpha = Number(options.string('alpha') ?? '0.5');
   if (!(alpha >= 0 && alpha <= 1)) throw new CliError(`--alpha must be a number in [0, 1]; got '${options.string('alpha')}'`);
   const segmentOptions = segmentOptionsFromFlags(options);
-  const config = await segConfig(options, stderr);
   const weights = options.required('weights');
+  const { stateDict } = await readCheckpointFile(userPath(weights));
+  const config = await segConfig(options, stderr, stateDict);
   const image = await readImageFile(userPath(imagePath));
 
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
   const model = createSegModel(config); // HRNetV2, or HRNet-OCR for seg_hrnet_ocr configs / seg-ocr-* presets
   try {
-    model.load((await readCheckpointFile(userPath(weights))).stateDict);
+    model.load(stateDict);
     const result = await segment(model, image, segmentOptions);
     const s = result.settings;
     stderr(
       `${result.width}×${result.height}, ${s.numClasses} classes, scales ${s.scales.join(',')}, flip ${s.flip ? 'on' : 'off'}, ` +
-        `base ${s.baseSize}, crop ${s.cropSize[1]}×${s.cropSize[0]} (w×h), ${s.multiScaleMode} windows`,
+        `base ${s.baseSize}, crop ${s.cropSize[1]}×${s.cropSize[0]} (w×h), ${s.multiScaleMode} windows, test resize ${s.testResize.kind}` +
+        `${config.head.type === 'seg' && config.head.ocr ? ', HRNet-OCR (cls_head output)' : ''}`,
     );
     const npy = options.string('npy');
     if (npy) await writeNpyFile(userPath(npy), { dtype: 'int32', shape: [result.height, result.width], values: result.labels });
