@@ -31,14 +31,19 @@ describe('LOSS.BALANCE_WEIGHTS: the official aux + main losses of HRNet-OCR', ()
     const aux = tf.tensor4d([2, 0, 0, 0, 1, 0, 0, 0, 3, 1, 1, 1], [1, 2, 2, 3]);
     const main = tf.tensor4d([0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0], [1, 2, 2, 3]);
     const labels = tf.tensor3d([0, 1, 255, 2], [1, 2, 2], 'int32');
-    const ce = (t: tf.Tensor4D) => crossEntropyLoss(t, labels).dataSync()[0];
-    const plain = balancedSegLoss([aux, main], labels, [0.4, 1]).dataSync()[0];
+    const value = (t: tf.Scalar) => {
+      const v = t.dataSync()[0];
+      t.dispose();
+      return v;
+    };
+    const ce = (t: tf.Tensor4D) => value(crossEntropyLoss(t, labels));
+    const plain = value(balancedSegLoss([aux, main], labels, [0.4, 1]));
     expect(plain).toBeCloseTo(0.4 * ce(aux) + ce(main), 6);
     // By hand: −log p(label) = logsumexp(logits) − logit(label) for pixels 0, 1, 3; pixel 2 is ignored (0).
     const lse = (v: number[]) => Math.log(v.reduce((a, x) => a + Math.exp(x), 0));
     const auxPixel = [lse([2, 0, 0]) - 2, lse([0, 1, 0]) - 1, 0, lse([1, 1, 1]) - 1];
-    const ohem = balancedSegLoss([aux, main], labels, [0.4, 1], { ohem: { thresh: 0.9, minKept: 1 } }).dataSync()[0];
-    const mainOhem = ohemCrossEntropyLoss(main, labels, { thresh: 0.9, minKept: 1 }).dataSync()[0];
+    const ohem = value(balancedSegLoss([aux, main], labels, [0.4, 1], { ohem: { thresh: 0.9, minKept: 1 } }));
+    const mainOhem = value(ohemCrossEntropyLoss(main, labels, { thresh: 0.9, minKept: 1 }));
     expect(ohem).toBeCloseTo((0.4 * auxPixel.reduce((a, b) => a + b, 0)) / 4 + mainOhem, 6);
     expect(() => balancedSegLoss([aux, main], labels, [1])).toThrow(/1 weight\(s\) but the model has 2 output\(s\).*\[0\.4, 1\]/);
     tf.dispose([aux, main, labels]);
