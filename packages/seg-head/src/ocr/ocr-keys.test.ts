@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getPreset, resolveModelConfig } from '@hrnetjs/core';
-import { repoRoot } from '@hrnetjs/test-utils';
+import { getPreset, inferModelConfig, readCheckpoint, resolveModelConfig } from '@hrnetjs/core';
+import { oracleCase, repoRoot } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { SegModel } from '../seg-model.js';
 import { createSegModel } from '../seg-network.js';
@@ -46,6 +46,17 @@ describe('HRNet-OCR state_dict keys equal the official seg_hrnet_ocr.py ones', (
 
   it.each(Object.entries(PRESET_OF))('%s ↔ preset %s', (yaml, preset) => {
     expect(ourKeys(createSegModel(getPreset(preset)))).toEqual(officialKeys(yaml));
+  });
+
+  it('inferModelConfig reads an OCR checkpoint back: classes, MID / KEY channels, a model that loads it strictly', () => {
+    const sd = readCheckpoint(oracleCase('ocr_ac_true_odd').checkpoint).stateDict;
+    const config = inferModelConfig(sd);
+    expect(config.head).toEqual({ type: 'seg', numClasses: 7, finalConvKernel: 1, ocr: { midChannels: 24, keyChannels: 12, dropout: 0.05 } });
+    const model = createSegModel(config);
+    expect(model).toBeInstanceOf(OcrSegModel);
+    const report = model.load(sd);
+    expect([report.missing, report.unexpected]).toEqual([[], []]);
+    model.dispose();
   });
 
   it('a plain SegModel refuses an OCR config, and OcrSegModel a plain one', () => {
