@@ -39,4 +39,5 @@ export {
 } from './metrics.js';
 export { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './train/augment.js';
 export { crossEntropyLoss, type CrossEntropyOptions, ohemCrossEntropyLoss } from './train/cross-entropy.js';
+export { type BalancedLossOptions, balancedSegLoss, defaultBalanceWeights } from './train/balanced-loss.js';
 export { type SegExample, trainSegmentation, type TrainSegmentationOptions } from './train/train-segmentation.js';

@@ -67,6 +67,7 @@ export interface SegHeadConfig {
   type: 'seg';
   numClasses: number;
   finalConvKernel: number;
+  /** Present for HRNet-OCR (MODEL.NAME seg_hrnet_ocr): the OCR head replaces `last_layer`. */
   ocr?: OcrHeadConfig;
 }
 

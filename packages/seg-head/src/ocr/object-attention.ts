@@ -5,6 +5,7 @@ type BatchNormMode = 'standard' | 'inplace-abn';
 
 /** `ModuleHelper.BNReLU`: Sequential[BatchNorm2d, ReLU] (so its BN keys read `.1.0.*` inside a block). */
 export class BNReLU extends Sequential {
+  /** The BatchNorm (index 0), folded into the preceding conv at inference. */
   readonly bn: BatchNorm2d;
 
   constructor(channels: number, batchNorm: BatchNormMode) {
@@ -43,9 +44,13 @@ export class ConvBNReLUChain extends Sequential {
  * x NHWC [N, H, W, C], proxy [N, K, 1, C] → [N, H, W, C].
  */
 export class ObjectAttentionBlock2D extends Module {
+  /** `f_pixel`: the queries (pixels). */
   readonly fPixel: ConvBNReLUChain;
+  /** `f_object`: the keys (object regions). */
   readonly fObject: ConvBNReLUChain;
+  /** `f_down`: the values (object regions). */
   readonly fDown: ConvBNReLUChain;
+  /** `f_up`: key channels back to in_channels. */
   readonly fUp: ConvBNReLUChain;
 
   constructor(
@@ -79,8 +84,11 @@ export class ObjectAttentionBlock2D extends Module {
  * features ([context, feats]), then `conv_bn_dropout` = [1×1 conv 2C→out (no bias), BNReLU, Dropout2d].
  */
 export class SpatialOCRModule extends Module {
+  /** `object_context_block`. */
   readonly objectContextBlock: ObjectAttentionBlock2D;
+  /** `conv_bn_dropout.0`: 1×1 conv 2C → out, no bias. */
   readonly conv: Conv2d;
+  /** `conv_bn_dropout.1`. */
   readonly bnRelu: BNReLU;
 
   constructor(

@@ -24,12 +24,19 @@ import { SpatialGatherModule } from './spatial-gather.js';
  * Both outputs are NHWC [N, H/4, W/4, classes]. State-dict keys equal the official ones.
  */
 export class OcrSegModel extends TaskModel {
+  /** The seg backbone (bilinear fusion), keys at the top level. */
   readonly backbone: HRNetBackbone;
+  /** MID / KEY channels and dropout of this head. */
   readonly ocr: OcrHeadConfig;
+  /** `conv3x3_ocr`: 3×3 conv (bias) + BN + ReLU, 15C → MID. */
   readonly conv3x3Ocr: ConvBn;
+  /** `ocr_gather_head`: soft object regions → one context vector per class. */
   readonly ocrGatherHead: SpatialGatherModule;
+  /** `ocr_distri_head`: object context back to every pixel. */
   readonly ocrDistriHead: SpatialOCRModule;
+  /** `cls_head`: 1×1 conv (bias) MID → classes, the output the official test uses. */
   readonly clsHead: Conv2d;
+  /** `aux_head`: 1×1 conv + BN + ReLU + 1×1 conv, 15C → classes (soft object regions, aux loss). */
   readonly auxHead: SegLastLayer;
 
   constructor(config: ModelConfig) {
