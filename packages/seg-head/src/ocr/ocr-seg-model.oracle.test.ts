@@ -32,8 +32,17 @@ describe('OcrSegModel matches the official seg_hrnet_ocr.py (wasm)', () => {
     const rel = await oracleDifferences(c, outputs, toNCHW, readNpyFile);
     expect(Object.keys(rel).sort()).toEqual(c.manifest.outputs.map((o) => o.name).sort());
     for (const [key, value] of Object.entries(rel)) expect.soft(value, key).toBeLessThan(TOLERANCE);
-    tf.dispose([x, ...Object.values(outputs)]);
-    model.dispose();
+    // predict() gives what the official test takes: output[TEST.OUTPUT_INDEX], −1 (main) by default.
+    const main = model.predict(x);
+    expect(Array.from(await main.data())).toEqual(Array.from(await outputs.logits.data()));
+    const auxModel = new OcrSegModel({ ...config, source: { ...(config.source as object), TEST: { OUTPUT_INDEX: 0 } } });
+    auxModel.load(readCheckpoint(c.checkpoint).stateDict);
+    const aux = auxModel.predict(x);
+    expect(Array.from(await aux.data())).toEqual(Array.from(await outputs.aux.data()));
+    const bad = new OcrSegModel({ ...config, source: { TEST: { OUTPUT_INDEX: 2 } } });
+    expect(() => bad.predict(x)).toThrow(/TEST.OUTPUT_INDEX must index the two outputs \[aux, main\].*got 2/);
+    tf.dispose([x, main, aux, ...Object.values(outputs)]);
+    [model, auxModel, bad].forEach((m) => m.dispose());
     expect(tf.memory().numTensors).toBe(before);
   });
 });

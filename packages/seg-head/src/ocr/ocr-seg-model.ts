@@ -58,9 +58,25 @@ export class OcrSegModel extends TaskModel {
     this.auxHead = this.child('aux_head', new SegLastLayer(channels, head.numClasses, 1, bn));
   }
 
-  /** The OCR logits [N, H/4, W/4, classes] (what the official test uses). */
+  /**
+   * Which output the official test takes from [aux, main]: `TEST.OUTPUT_INDEX` of the yaml (Python
+   * indexing; default −1 = main, the OCR output); 'aux' for 0 / −2.
+   */
+  get testOutput(): 'aux' | 'logits' {
+    const source = this.config.source as { TEST?: { OUTPUT_INDEX?: unknown } } | undefined;
+    const index = source?.TEST?.OUTPUT_INDEX ?? -1;
+    if (index === -1 || index === 1) return 'logits';
+    if (index === 0 || index === -2) return 'aux';
+    throw new Error(`TEST.OUTPUT_INDEX must index the two outputs [aux, main] (0, 1, −1 or −2), got ${JSON.stringify(index)}`);
+  }
+
+  /** The output the official test uses (`TEST.OUTPUT_INDEX`, default the OCR logits) [N, H/4, W/4, classes]. */
   predict(x: tf.Tensor4D): tf.Tensor4D {
-    return this.forwardNamed(x).logits as tf.Tensor4D;
+    const which = this.testOutput;
+    return tf.tidy(() => {
+      const outputs = this.forwardNamed(x);
+      return outputs[which] as tf.Tensor4D;
+    });
   }
 
   /** Both outputs in the official order [aux, main]; the caller owns them. */
