@@ -45,8 +45,8 @@ export const LIP_FLIP_PAIRS: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /**
- * COCO-Stuff-164k's 171 classes in train-id order (cocostuff.py's encode_label: the 80 things,
- * then the 91 stuff classes, by COCO id).
+ * COCO-Stuff-164k's 171 classes in train-id order (cocostuff.py's encode_label + reduce_zero_label:
+ * the 80 things, then the 91 stuff classes, by COCO id).
  */
 export const COCO_STUFF_CLASSES = [
   'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light',

@@ -98,8 +98,9 @@ export const SEG_DATASETS: Readonly<Record<SegDatasetId, SegDatasetInfo>> = {
     flipPairs: [],
     multiScaleMode: 'base',
     testResize: { kind: 'short-side', stride: 8, cropPadding: true },
-    // Labels go through encode_label (182 COCO ids → 171 train ids), not reduce_zero_label.
-    reduceZeroLabel: false,
+    // Label files hold COCO ids: encode_label maps [0 (unlabelled), things 1..90, stuff 92..182] to
+    // 0..171, then reduce_zero_label makes them 0..170 (unlabelled → 255).
+    reduceZeroLabel: true,
     ...NORM,
   },
 };
