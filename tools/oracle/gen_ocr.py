@@ -12,6 +12,7 @@ HRNet-OCR branch commit 0bbb2880446ddff2d78f8dd7e8c4c610151d5a51 (see tools/orac
     ocr/seg_hrnet_ocr.py                 lib/models/seg_hrnet_ocr.py
     ocr/base_dataset.py                  lib/datasets/base_dataset.py
     ocr/ade20k.py, ocr/pascal_ctx.py, ocr/lip.py   lib/datasets/<same name>
+    ocr/criterion.py                     lib/core/criterion.py
     ocr/experiments/<dataset>/seg_hrnet_ocr_*.yaml experiments/<dataset>/ (the non-paddle ones)
 
 Run-time stand-ins only (no upstream file is edited): `np.int = int`; a yacs-like dict for the
@@ -357,6 +358,72 @@ def case_ocr_pipe_lip(official, out_dir):
 
 
 # ----------------------------------------------------------------------------------------------
+# The training loss: LOSS.BALANCE_WEIGHTS over [aux, main] (lib/core/criterion.py)
+# ----------------------------------------------------------------------------------------------
+
+def case_ocr_loss(official, out_dir):
+    """CrossEntropy and OhemCrossEntropy of criterion.py on [aux, main] with BALANCE_WEIGHTS, reduced
+    as FullModel + `losses.mean()` of lib/core/function.py train do."""
+    name = 'ocr_loss'
+    k, n, h, w, H, W = 5, 2, 7, 9, 27, 35
+    g = torch.Generator().manual_seed(9001)
+    aux = torch.randn([n, k, h, w], generator=g) * 2
+    main = torch.randn([n, k, h, w], generator=g) * 2
+    labels = torch.randint(0, k, (n, H, W), generator=g)
+    labels[torch.rand((n, H, W), generator=g) < 0.15] = 255
+    class_weights = [0.8, 1.2, 1.0, 0.9, 1.1]
+    results = {}
+    for align in (True, False):
+        config = {'MODEL': {'NUM_OUTPUTS': 2, 'ALIGN_CORNERS': align}, 'LOSS': {'BALANCE_WEIGHTS': [0.4, 1]}}
+        cfg = G.Cfg.wrap(config)
+        config_module = types.ModuleType('config')
+        config_module.config = cfg
+        sys.modules['config'] = config_module
+        crit = G.load_file('official_ocr_criterion', os.path.join(official, 'ocr', 'criterion.py'))
+        weight = torch.tensor(class_weights)
+        variants = {
+            'ce': crit.CrossEntropy(ignore_label=255),
+            'ce_weighted': crit.CrossEntropy(ignore_label=255, weight=weight),
+            'ohem': crit.OhemCrossEntropy(ignore_label=255, thres=0.7, min_kept=200),
+            'ohem_weighted': crit.OhemCrossEntropy(ignore_label=255, thres=0.7, min_kept=200, weight=weight),
+        }
+        for key, criterion in variants.items():
+            with torch.no_grad():
+                loss = torch.unsqueeze(criterion([aux, main], labels), 0)  # FullModel
+                results[f'{key}_ac_{str(align).lower()}'] = loss.mean().item()  # train: losses.mean()
+    case_dir = os.path.join(out_dir, name)
+    if os.path.isdir(case_dir):
+        shutil.rmtree(case_dir)
+    os.makedirs(case_dir)
+    np.save(os.path.join(case_dir, 'aux.npy'), aux.numpy())
+    np.save(os.path.join(case_dir, 'main.npy'), main.numpy())
+    np.save(os.path.join(case_dir, 'labels.npy'), labels.to(torch.int32).numpy())
+    manifest = {'case': name, 'official': f'{OFFICIAL} lib/core/criterion.py', 'balance_weights': [0.4, 1],
+                'ignore_label': 255, 'class_weights': class_weights, 'ohem': {'thresh': 0.7, 'min_kept': 200},
+                'losses': results}
+    with open(os.path.join(case_dir, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=1)
+        f.write('\n')
+    with open(os.path.join(case_dir, 'README.md'), 'w') as f:
+        f.write(f"""# {name} — the HRNet-OCR training loss of the official criterion.py
+
+- code: HRNet/HRNet-Semantic-Segmentation, HRNet-OCR branch @ {OFFICIAL_COMMIT}, unedited
+  `lib/core/criterion.py` (`CrossEntropy`, `OhemCrossEntropy`), with a `config` module holding
+  MODEL.NUM_OUTPUTS 2, LOSS.BALANCE_WEIGHTS [0.4, 1] and MODEL.ALIGN_CORNERS true / false.
+- inputs: aux.npy and main.npy = 2·N(0,1) logits [2, 5, 7, 9] (torch.Generator seed 9001, drawn in
+  that order), labels.npy [2, 27, 35] uniform in 0..4 with 15 % set to 255 (ignored); the criteria
+  upsample the logits to 27×35 themselves.
+- what is recorded (manifest.json `losses`): `criterion([aux, main], labels)` wrapped as FullModel
+  does (`torch.unsqueeze(loss, 0)`) and reduced as the train loop does (`losses.mean()`), for plain
+  and class-weighted CrossEntropy and OhemCrossEntropy (thres 0.7, min_kept 200), align_corners
+  true and false. With OHEM the aux term is `_ce_forward` with reduction='none', so it enters as the
+  mean per-pixel loss over ALL pixels (ignored ones 0).
+- {G.ENV}
+""")
+    return sum(os.path.getsize(os.path.join(case_dir, fn)) for fn in os.listdir(case_dir))
+
+
+# ----------------------------------------------------------------------------------------------
 # State-dict key lists of the official W48 OCR configs
 # ----------------------------------------------------------------------------------------------
 
@@ -406,6 +473,7 @@ CASES = {
     'ocr_pipe_ade20k': case_ocr_pipe_ade20k,
     'ocr_pipe_pascal_ctx': case_ocr_pipe_pascal_ctx,
     'ocr_pipe_lip': case_ocr_pipe_lip,
+    'ocr_loss': case_ocr_loss,
 }
 
 
@@ -425,7 +493,7 @@ def main():
         else:
             print(f'{name}: {CASES[name](official, args.out)} bytes')
     print('official file sha256:', json.dumps({rel: G.sha256(os.path.join(official, 'ocr', rel)) for rel in (
-        'seg_hrnet_ocr.py', 'base_dataset.py', 'ade20k.py', 'pascal_ctx.py', 'lip.py')}, indent=1))
+        'seg_hrnet_ocr.py', 'base_dataset.py', 'ade20k.py', 'pascal_ctx.py', 'lip.py', 'criterion.py')}, indent=1))
 
 
 if __name__ == '__main__':
