@@ -209,7 +209,13 @@ def pipeline_case(official, out_dir, name, *, dataset, config, image_hw, seeds, 
     cfg = with_defaults(config)
     g = torch.Generator().manual_seed(iseed)
     h, w = image_hw
-    rgb = torch.randint(0, 256, (h, w, 3), generator=g, dtype=torch.uint8).numpy()
+    # A smooth picture (random 4×5 colour field, bilinear-upsampled, ±8 noise) rather than per-pixel
+    # noise: with neighbours 100+ apart, float32 coordinate round-off in any bilinear resize (cv2's
+    # and torch's alike) moves values by ~1e-5 and this tiny random network amplifies that ~30×.
+    coarse = torch.rand((1, 3, 4, 5), generator=g) * 200 + 28
+    field = F.interpolate(coarse, size=(h, w), mode='bilinear', align_corners=True)[0].permute(1, 2, 0)
+    noise = torch.randint(-8, 9, (h, w, 3), generator=g).float()
+    rgb = (field + noise).round().clamp(0, 255).to(torch.uint8).numpy()
     mod = load_dataset_module(official, dataset, cfg)
     root = tempfile.mkdtemp(prefix='ocr_oracle_')
     try:
@@ -296,7 +302,8 @@ def pipeline_case(official, out_dir, name, *, dataset, config, image_hw, seeds, 
   MODEL.ALIGN_CORNERS → pred.npy [1, K, H, W]; labels.npy = argmax over classes.
 - config.json (official yaml layout): {json.dumps(config['TEST'])}, ALIGN_CORNERS {cfg.MODEL.ALIGN_CORNERS},
   {cfg.DATASET.NUM_CLASSES} classes, OCR {config['MODEL']['OCR']}.
-- image.npy: uint8 RGB {h}×{w}, uniform random (torch.Generator seed {iseed}).
+- image.npy: uint8 RGB {h}×{w}: a random 4×5 colour field upsampled bilinearly (align_corners True)
+  plus integer noise in [−8, 8] (torch.Generator seed {iseed}).
 - weights: the recipe of gen_extra.py (weight seed {seeds[0]}, BN noise seed {seeds[2]}), except that the
   BN calibration input is the batch of every crop multi_scale_inference feeds the model (flipped ones
   included), recorded in a first pass with the uncalibrated weights: with running stats from N(0,1)
