@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readImageFile, readNpyFile, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
 import { CITYSCAPES_PALETTE } from '@hrnetjs/seg-head';
-import { fixturePath, oracleCase, runHrnet } from '@hrnetjs/test-utils';
+import { difference, fixturePath, oracleCase, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const hrnet = (...args: string[]) => runHrnet(...args);
@@ -88,6 +88,21 @@ describe('pnpm hrnet segment with HRNet-OCR checkpoints', () => {
     const expected = await readNpyFile(join(c.dir, 'labels.npy'));
     expect(ours.shape).toEqual([height, width]);
     expect(Array.from(ours.values as Int32Array)).toEqual(Array.from(expected.values as Int32Array));
+  });
+
+  it('hrnet forward writes aux, the OCR logits and the head intermediates of tools/oracle/cases/ocr_ac_true_odd (1e-4 of std)', async () => {
+    const c = oracleCase('ocr_ac_true_odd');
+    const out = join(dir, 'ocr_forward');
+    const result = await hrnet(
+      'forward', '--config', join(c.dir, 'config.json'), '--weights', join(c.dir, 'model.pth'), '--input', c.inputPath, '--output-dir', out, '--backend', 'wasm',
+    );
+    expect(result.code).toBe(0);
+    for (const name of ['aux', 'logits', 'conv3x3_ocr', 'ocr_gather_head', 'ocr_distri_head']) {
+      const ours = await readNpyFile(join(out, `${name}.npy`));
+      const official = await readNpyFile(join(c.dir, `${name}.npy`));
+      expect(ours.shape, name).toEqual(official.shape);
+      expect(difference(ours.values as Float32Array, official.values as Float32Array).relToStd, name).toBeLessThan(1e-4);
+    }
   });
 
   it('without --config an OCR checkpoint picks the seg-ocr preset of its class count', async () => {
