@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpyFile } from '@hrnetjs/core/node';
-import { difference, fixturePath, fixturesDir, runHrnet } from '@hrnetjs/test-utils';
+import { difference, fixturePath, fixturesDir, repoRoot, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const hrnet = (...args: string[]) => runHrnet(...args);
@@ -44,6 +44,19 @@ describe('pnpm hrnet keys', () => {
       'roi_head.bbox_head.fc_reg.bias', 'roi_head.bbox_head.shared_fcs.0.weight', 'roi_head.bbox_head.shared_fcs.0.bias',
       'roi_head.bbox_head.shared_fcs.1.weight', 'roi_head.bbox_head.shared_fcs.1.bias',
     ]);
+  });
+
+  it.each([
+    ['seg-ocr-cityscapes-w48', 'cityscapes__seg_hrnet_ocr_w48_train_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484'],
+    ['seg-ocr-ade20k-w48', 'ade20k__seg_hrnet_ocr_w48_520x520_ohem_sgd_lr2e-2_wd1e-4_bs_16_epoch120'],
+  ])('%s and the official yaml print the official HRNet-OCR key list (tools/oracle/ocr_keys/%s) key-for-key', async (preset, name) => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot(), 'tools', 'oracle', 'ocr_keys', `${name}.keys.json`), 'utf8'));
+    expect(manifest).toHaveLength(1890);
+    for (const config of [preset, join(repoRoot(), 'tools', 'oracle', 'ocr_keys', `${name}.yaml`)]) {
+      const { stdout, code } = await hrnet('keys', '--config', config);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual(manifest);
+    }
   });
 
   it('reads config files (a fixture json with --family) and fails with one clear line on bad input', async () => {

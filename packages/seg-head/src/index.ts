@@ -4,6 +4,8 @@
  * `@hrnetjs/seg-head/ops`.
  */
 export { SegModel } from './seg-model.js';
+export { OcrSegModel } from './ocr/ocr-seg-model.js';
+export { createSegModel, type SegNetwork } from './seg-network.js';
 export { getPalette, type Palette } from './datasets/palette.js';
 export {
   CITYSCAPES_CLASSES,
@@ -12,7 +14,7 @@ export {
   CITYSCAPES_PALETTE,
   convertCityscapesLabel,
 } from './datasets/cityscapes.js';
-export { ADE20K_CLASSES, LIP_CLASSES, LIP_FLIP_PAIRS, PASCAL_CONTEXT_CLASSES } from './datasets/class-names.js';
+export { ADE20K_CLASSES, COCO_STUFF_CLASSES, LIP_CLASSES, LIP_FLIP_PAIRS, PASCAL_CONTEXT_CLASSES } from './datasets/class-names.js';
 export {
   getSegDataset,
   type MultiScaleMode,
@@ -26,6 +28,7 @@ export { resolveSegSettings, type SegmentOptions, type SegTestSettings } from '.
 export type { SegmentResult } from './segment.js';
 export { createSegmenter, type SegmentCallOptions, Segmenter, type SegmenterOptions } from './segmenter.js';
 export { SEG_BUILDER } from './register.js';
+export type { TestResize } from './test-resize.js';
 export { colorize, type LabelMap, overlay } from './colorize.js';
 export {
   accumulateConfusion,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
-import type { SegModel } from './seg-model.js';
+import type { SegNetwork } from './seg-network.js';
 
 /** Options of {@link inference}. */
 export interface InferenceOptions {
@@ -22,7 +22,7 @@ function swapPermutation(numClasses: number, pairs: ReadonlyArray<readonly [numb
  * class pairs swapped) and averaged with them; returns exp of the result (not softmax).
  * x: normalised NHWC [1, h, w, 3] → [1, h, w, classes]. The caller owns the result.
  */
-export function inference(model: SegModel, x: tf.Tensor4D, options: InferenceOptions): tf.Tensor4D {
+export function inference(model: SegNetwork, x: tf.Tensor4D, options: InferenceOptions): tf.Tensor4D {
   const [, height, width] = x.shape;
   return tf.tidy(() => {
     let pred = resizeBilinearLikeTorch(model.predict(x), height, width, options.alignCorners);

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import type { MultiScaleMode } from './datasets/seg-datasets.js';
 import { inference } from './inference.js';
-import type { SegModel } from './seg-model.js';
+import type { SegNetwork } from './seg-network.js';
 import { scaledSize, slidingWindows } from './sliding-window.js';
 
 /** Settings of {@link multiScaleInference} (see `resolveSegSettings`). */
@@ -35,7 +35,7 @@ function padToCrop(x: tf.Tensor4D, [cropH, cropW]: [number, number], padValue: n
 }
 
 /** Runs `inference` on windows of the scaled image and averages overlaps with a count map (float32, like the official buffers). */
-async function slidingWindowInference(model: SegModel, img: tf.Tensor4D, options: MultiScaleOptions, padValue: number[]): Promise<tf.Tensor4D> {
+async function slidingWindowInference(model: SegNetwork, img: tf.Tensor4D, options: MultiScaleOptions, padValue: number[]): Promise<tf.Tensor4D> {
   const [, height, width] = img.shape;
   let classes = 0;
   let preds: Float32Array | null = null;
@@ -71,7 +71,7 @@ async function slidingWindowInference(model: SegModel, img: tf.Tensor4D, options
 }
 
 /** The exp'd prediction of one scaled image (before resizing back to the original size). */
-async function predictScale(model: SegModel, img: tf.Tensor4D, scale: number, options: MultiScaleOptions, padValue: number[]): Promise<tf.Tensor4D> {
+async function predictScale(model: SegNetwork, img: tf.Tensor4D, scale: number, options: MultiScaleOptions, padValue: number[]): Promise<tf.Tensor4D> {
   const [, height, width] = img.shape;
   if (options.multiScaleMode === 'cityscapes') {
     // Cityscapes.multi_scale_inference: the whole image for scale ≤ 1, whatever its size.
@@ -92,7 +92,7 @@ async function predictScale(model: SegModel, img: tf.Tensor4D, scale: number, op
  * H×W (bilinear, `alignCorners`) and SUMMED over scales. x: normalised [1, H, W, 3] →
  * [1, H, W, classes]; the caller owns the result.
  */
-export async function multiScaleInference(model: SegModel, x: tf.Tensor4D, options: MultiScaleOptions): Promise<tf.Tensor4D> {
+export async function multiScaleInference(model: SegNetwork, x: tf.Tensor4D, options: MultiScaleOptions): Promise<tf.Tensor4D> {
   const [batch, height, width, channels] = x.shape;
   if (batch !== 1 || channels !== 3) {
     throw new Error(`multiScaleInference takes one normalised image [1, H, W, 3], got [${x.shape.join(', ')}]`);

@@ -12,3 +12,7 @@ export { multiScaleInference, type MultiScaleOptions } from './multi-scale-infer
 export { segment } from './segment.js';
 export { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './train/augment.js';
 export { crossEntropyLoss, type CrossEntropyOptions, ohemCrossEntropyLoss } from './train/cross-entropy.js';
+export { BNReLU, ConvBNReLUChain, ObjectAttentionBlock2D, SpatialOCRModule } from './ocr/object-attention.js';
+export { SpatialGatherModule } from './ocr/spatial-gather.js';
+export { type PreparedTestImage, prepareTestImage, restorePrediction } from './test-resize.js';
+export { type BalancedLossOptions, balancedSegLoss, defaultBalanceWeights } from './train/balanced-loss.js';

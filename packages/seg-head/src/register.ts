@@ -1,5 +1,5 @@
 import { registerModelBuilder } from '@hrnetjs/core';
-import { SegModel } from './seg-model.js';
+import { createSegModel } from './seg-network.js';
 
 /** Segmentation models for `loadModel` / `matchPreset` of @hrnetjs/core (registered when this package loads). */
-export const SEG_BUILDER = registerModelBuilder({ head: 'seg', packageName: '@hrnetjs/seg-head', build: (config) => new SegModel(config) });
+export const SEG_BUILDER = registerModelBuilder({ head: 'seg', packageName: '@hrnetjs/seg-head', build: (config) => createSegModel(config) });

@@ -45,6 +45,7 @@ export class SegModel extends TaskModel {
   constructor(config: ModelConfig) {
     super(config);
     if (config.head.type !== 'seg') throw new Error(`SegModel needs a seg head config, got '${config.head.type}'`);
+    if (config.head.ocr) throw new Error('this config has an OCR head (seg_hrnet_ocr): build it with OcrSegModel or createSegModel');
     this.backbone = this.child('', new HRNetBackbone(config.backbone));
     const channels = this.backbone.outChannels.reduce((a, b) => a + b, 0);
     this.lastLayer = this.child(

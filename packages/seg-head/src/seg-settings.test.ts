@@ -25,9 +25,16 @@ describe('resolveSegSettings', () => {
   });
 
   it('an unknown dataset or a class-count mismatch falls back to numbered classes and get_palette', () => {
-    const json = { ...tinyJson(), DATASET: { DATASET: 'cocostuff', NUM_CLASSES: 19 } };
+    const json = { ...tinyJson(), DATASET: { DATASET: 'mapillary', NUM_CLASSES: 19 } };
     const s = resolveSegSettings(parseModelConfig(JSON.stringify(json)));
-    expect([s.dataset, s.classes[3], s.palette[1], s.multiScaleMode]).toEqual([null, 'class 3', [128, 0, 0], 'base']);
+    expect([s.dataset, s.classes[3], s.palette[1], s.multiScaleMode, s.testResize]).toEqual([null, 'class 3', [128, 0, 0], 'base', { kind: 'none' }]);
+    // A known dataset with another class count keeps the dataset's test resize, not its names.
+    const coco = { ...tinyJson(), DATASET: { DATASET: 'cocostuff', NUM_CLASSES: 19 } };
+    const c = resolveSegSettings(parseModelConfig(JSON.stringify(coco)));
+    expect([c.dataset?.id, c.classes[3], c.testResize]).toEqual(['cocostuff', 'class 3', { kind: 'short-side', stride: 8, cropPadding: true }]);
+    expect(() => resolveSegSettings(parseModelConfig(JSON.stringify(coco)), { testResize: { kind: 'short-side', stride: 0, cropPadding: true } })).toThrow(
+      /testResize must be .*short-side', stride: positive integer/,
+    );
   });
 
   it('bad settings fail with what was expected', () => {

@@ -1,6 +1,7 @@
 import type { ModelConfig } from '@hrnetjs/core';
 import { getPalette, type Palette } from './datasets/palette.js';
 import { type MultiScaleMode, SEG_DATASETS, type SegDatasetId, type SegDatasetInfo } from './datasets/seg-datasets.js';
+import type { TestResize } from './test-resize.js';
 
 /** Options of `segment`; each one overrides what the config says. */
 export interface SegmentOptions {
@@ -26,6 +27,8 @@ export interface SegmentOptions {
   classes?: readonly string[];
   /** Also return the summed prediction (H×W×classes floats: large). */
   returnScores?: boolean;
+  /** The dataset's testval resize / pad before inference; default: the dataset's (none when unknown). */
+  testResize?: TestResize;
 }
 
 /** Every setting `segment` runs with, resolved from config + options. */
@@ -38,6 +41,7 @@ export interface SegTestSettings {
   cropSize: [number, number];
   alignCorners: boolean;
   multiScaleMode: MultiScaleMode;
+  testResize: TestResize;
   flipPairs: ReadonlyArray<readonly [number, number]>;
   mean: readonly [number, number, number];
   std: readonly [number, number, number];
@@ -71,6 +75,19 @@ function checkCrop(value: unknown, path: string, order: 'wh' | 'hw'): [number, n
   }
   const [a, b] = value.map((v, i) => positiveInt(v, `${path}[${i}]`));
   return order === 'wh' ? [b, a] : [a, b];
+}
+
+function checkTestResize(resize: TestResize): TestResize {
+  const ok =
+    resize.kind === 'none' ||
+    resize.kind === 'crop-size' ||
+    (resize.kind === 'short-side' && Number.isInteger(resize.stride) && resize.stride > 0 && typeof resize.cropPadding === 'boolean');
+  if (!ok) {
+    throw new Error(
+      `testResize must be { kind: 'none' }, { kind: 'crop-size' } or { kind: 'short-side', stride: positive integer, cropPadding: boolean }, got ${JSON.stringify(resize)}`,
+    );
+  }
+  return resize;
 }
 
 /** The config's test settings (yaml TEST.* / preset, read by the config parser) over the official defaults; cropSize [h, w]. */
@@ -115,6 +132,7 @@ export function resolveSegSettings(config: ModelConfig, options: SegmentOptions 
     cropSize: options.cropSize === undefined ? base.cropSize : checkCrop(options.cropSize, 'cropSize', 'hw'),
     alignCorners: options.alignCorners ?? config.backbone.alignCorners,
     multiScaleMode: options.multiScaleMode ?? dataset?.multiScaleMode ?? 'base',
+    testResize: checkTestResize(options.testResize ?? dataset?.testResize ?? { kind: 'none' }),
     flipPairs,
     mean: options.mean ?? (config.input.mean as [number, number, number] | undefined) ?? dataset?.mean ?? SEG_DATASETS.cityscapes.mean,
     std: options.std ?? (config.input.std as [number, number, number] | undefined) ?? dataset?.std ?? SEG_DATASETS.cityscapes.std,

@@ -3,8 +3,9 @@ import { type ImageInput, toRgbImage } from '@hrnetjs/core';
 import type { Palette } from './datasets/palette.js';
 import { inputTensor } from './input-transform.js';
 import { multiScaleInference } from './multi-scale-inference.js';
-import type { SegModel } from './seg-model.js';
+import type { SegNetwork } from './seg-network.js';
 import { resolveSegSettings, type SegmentOptions, type SegTestSettings } from './seg-settings.js';
+import { prepareTestImage, restorePrediction } from './test-resize.js';
 
 /** What {@link segment} returns. */
 export interface SegmentResult {
@@ -23,19 +24,25 @@ export interface SegmentResult {
 }
 
 /**
- * Semantic segmentation of one image (any {@link ImageInput}) as the official test code does it: `input_transform`
+ * Semantic segmentation of one image (any {@link ImageInput}) as the official test code does it: the
+ * dataset's testval resize / pad (`settings.testResize`: ADE20K / PASCAL-Context / COCO-Stuff short side
+ * to the base size padded to /8, LIP resized to the crop), `input_transform`
  * (RGB ÷ 255, − mean, ÷ std), `multi_scale_inference` over the configured scales (flip, sliding
- * windows, exp'd predictions summed), argmax. Settings come from the model config's official yaml
+ * windows, exp'd predictions summed), testval's crop of the padding and resize to the image size, argmax. Settings come from the model config's official yaml
  * (TEST.*, DATASET.DATASET) or preset, overridden by `options`. Any image size works.
  */
-export async function segment(model: SegModel, input: ImageInput, options: SegmentOptions = {}): Promise<SegmentResult> {
+export async function segment(model: SegNetwork, input: ImageInput, options: SegmentOptions = {}): Promise<SegmentResult> {
   const image = await toRgbImage(input);
   const settings = resolveSegSettings(model.config, options);
-  const x = inputTensor(image, settings.mean, settings.std);
+  // The dataset's testval resize / pad (ADE20K, PASCAL-Context, COCO-Stuff, LIP), then back to H×W.
+  const prepared = prepareTestImage(image, settings.testResize, settings.baseSize, settings.cropSize, settings.mean);
+  const x = inputTensor(prepared.image, settings.mean, settings.std);
   let pred: tf.Tensor4D | null = null;
   let labelTensor: tf.Tensor | null = null;
   try {
-    pred = await multiScaleInference(model, x, settings);
+    const scaled = await multiScaleInference(model, x, settings);
+    pred = restorePrediction(scaled, prepared, settings.testResize, image.height, image.width, settings.alignCorners);
+    if (pred !== scaled) scaled.dispose();
     labelTensor = tf.argMax(pred, 3);
     const labels = Int32Array.from((await labelTensor.data()) as Int32Array);
     const result: SegmentResult = {

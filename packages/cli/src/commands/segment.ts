@@ -1,4 +1,4 @@
-import { type BackendName, getPreset, type ModelConfig } from '@hrnetjs/core';
+import { type BackendName, getPreset, matchPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
 import { colorize, createSegmenter, overlay, SEG_PRESET_IDS, type SegmenterOptions } from '@hrnetjs/seg-head';
 import { CliError } from '../cli-error.js';
@@ -41,19 +41,32 @@ export function segmentOptionsFromFlags(options: Options): SegmenterOptions {
   return result;
 }
 
-async function segConfig(options: Options, stderr: (text: string) => void): Promise<ModelConfig> {
+/**
+ * Without --config: the seg preset these weights load into strictly (core's matchPreset: an
+ * HRNet-OCR checkpoint finds the seg-ocr preset of its class count), else the Cityscapes default.
+ */
+function defaultPreset(stateDict: StateDict, weights: string): string {
+  const match = matchPreset(stateDict, 'seg', weights);
+  if (match) return match.id;
+  const ocrClasses = stateDict.get('cls_head.weight')?.shape[0];
+  if (ocrClasses !== undefined) throw new CliError(`an HRNet-OCR checkpoint with ${ocrClasses} classes fits no seg-ocr preset; pass --config <seg_hrnet_ocr yaml>`);
+  return DEFAULT_PRESET;
+}
+
+async function segConfig(options: Options, stderr: (text: string) => void, stateDict: StateDict, weights: string): Promise<ModelConfig> {
   let config: ModelConfig;
   if (options.string('config')) {
     config = await loadModelConfig(options);
   } else {
-    stderr(`config: ${DEFAULT_PRESET} (default; pass --config <preset|file> for other models)`);
-    config = getPreset(DEFAULT_PRESET);
+    const preset = defaultPreset(stateDict, weights);
+    stderr(`config: ${preset} (default for these weights; pass --config <preset|file> for other models)`);
+    config = getPreset(preset);
     const bn = options.string('batch-norm');
     if (bn !== undefined && bn !== 'standard' && bn !== 'inplace-abn') throw new CliError(`--batch-norm must be 'standard' or 'inplace-abn'; got '${bn}'`);
     if (bn) config.backbone.batchNorm = bn;
   }
   if (config.head.type !== 'seg') {
-    throw new CliError(`segment needs a segmentation config (${SEG_PRESET_IDS.join(', ')} or a seg_hrnet yaml), got a '${config.head.type}' model`);
+    throw new CliError(`segment needs a segmentation config (${SEG_PRESET_IDS.join(', ')} or a seg_hrnet / seg_hrnet_ocr yaml), got a '${config.head.type}' model`);
   }
   return config;
 }
@@ -71,19 +84,21 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
   const alpha = Number(options.string('alpha') ?? '0.5');
   if (!(alpha >= 0 && alpha <= 1)) throw new CliError(`--alpha must be a number in [0, 1]; got '${options.string('alpha')}'`);
   const segmentOptions = segmentOptionsFromFlags(options);
-  const config = await segConfig(options, stderr);
   const weights = options.required('weights');
+  const { stateDict } = await readCheckpointFile(userPath(weights));
+  const config = await segConfig(options, stderr, stateDict, weights);
   const image = await readImageFile(userPath(imagePath));
 
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
-  const segmenter = await createSegmenter({ weights: (await readCheckpointFile(userPath(weights))).stateDict, config }, segmentOptions);
+  const segmenter = await createSegmenter({ weights: stateDict, config }, segmentOptions);
   try {
     const result = await segmenter.segment(image);
     const s = result.settings;
     stderr(
       `${result.width}×${result.height}, ${s.numClasses} classes, scales ${s.scales.join(',')}, flip ${s.flip ? 'on' : 'off'}, ` +
-        `base ${s.baseSize}, crop ${s.cropSize[1]}×${s.cropSize[0]} (w×h), ${s.multiScaleMode} windows`,
+        `base ${s.baseSize}, crop ${s.cropSize[1]}×${s.cropSize[0]} (w×h), ${s.multiScaleMode} windows, test resize ${s.testResize.kind}` +
+        `${config.head.type === 'seg' && config.head.ocr ? ', HRNet-OCR (cls_head output)' : ''}`,
     );
     const npy = options.string('npy');
     if (npy) await writeNpyFile(userPath(npy), { dtype: 'int32', shape: [result.height, result.width], values: result.labels });

@@ -8,6 +8,7 @@ export type {
   MmdetHeadConfig,
   ModelConfig,
   ModelFamily,
+  OcrHeadConfig,
   PoseHeadConfig,
   SegHeadConfig,
   StageConfig,
@@ -23,6 +24,7 @@ export {
   poseStage1,
 } from './family-defaults.js';
 export { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
+export { OCR_DEFAULTS, OCR_MODEL_NAME } from './ocr-head.js';
 export type { ParseConfigOptions } from './parse-options.js';
 export { parseConfigText, parseModelConfig } from './parse-config.js';
 export { validateModelConfig } from './parse-model-json.js';

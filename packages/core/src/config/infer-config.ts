@@ -2,6 +2,7 @@ import type { StateDict } from '../tensor/tensor-data.js';
 import { ConfigError } from './config-error.js';
 import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
+import { OCR_DEFAULTS } from './ocr-head.js';
 import { validateModelConfig } from './parse-model-json.js';
 import type { BlockType, HeadConfig, ModelConfig, ModelFamily, StageConfig } from './types.js';
 
@@ -47,9 +48,9 @@ function readStages(sd: StateDict, keys: string[], root: string): StageConfig[] 
 export function inferFamily(sd: StateDict): ModelFamily {
   if ([...sd.keys()].some((k) => k.startsWith('backbone.'))) return 'mmdet';
   if (shapeOf(sd, 'final_layer.weight')?.length === 4) return 'pose';
-  if (sd.has('last_layer.3.weight')) return 'seg';
+  if (sd.has('last_layer.3.weight') || sd.has('cls_head.weight')) return 'seg';
   if (sd.has('classifier.weight')) return 'cls';
-  throw new ConfigError('cannot infer the family: the checkpoint has no pose (final_layer), seg (last_layer), cls (classifier) or mmdet (backbone.*) keys');
+  throw new ConfigError('cannot infer the family: the checkpoint has no pose (final_layer), seg (last_layer / OCR cls_head), cls (classifier) or mmdet (backbone.*) keys');
 }
 
 /**
@@ -70,6 +71,12 @@ export function inferModelConfig(stateDict: StateDict, family: ModelFamily = inf
   if (family === 'pose') {
     const [joints, , k] = shapeOf(stateDict, 'final_layer.weight') ?? [];
     head = { type: 'pose', numJoints: joints, finalConvKernel: k };
+  } else if (family === 'seg' && stateDict.has('cls_head.weight')) {
+    // HRNet-OCR: widths from conv3x3_ocr (mid) and f_pixel's first conv (key); 1×1 aux / cls heads.
+    const [classes] = shapeOf(stateDict, 'cls_head.weight') ?? [];
+    const midChannels = shapeOf(stateDict, 'conv3x3_ocr.0.weight')?.[0] ?? OCR_DEFAULTS.midChannels;
+    const keyChannels = shapeOf(stateDict, 'ocr_distri_head.object_context_block.f_pixel.0.weight')?.[0] ?? OCR_DEFAULTS.keyChannels;
+    head = { type: 'seg', numClasses: classes, finalConvKernel: 1, ocr: { midChannels, keyChannels, dropout: OCR_DEFAULTS.dropout } };
   } else if (family === 'seg') {
     const [classes, , k] = shapeOf(stateDict, 'last_layer.3.weight') ?? [];
     head = { type: 'seg', numClasses: classes, finalConvKernel: k };

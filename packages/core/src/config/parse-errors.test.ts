@@ -125,17 +125,21 @@ describe('head and family validation (official yaml)', () => {
     expectConfigError(() => parseModelConfig(a), 'MODEL.EXTRA.FINAL_CONV_KERNEL is 5; expected 1 or 3');
   });
 
-  it('the OCR head is refused with a clear message, even with a forced family', () => {
+  it('seg_hrnet_ocr reads MODEL.OCR (defaults 512 / 256) and checks its values', () => {
     const a = seg();
     a.MODEL.NAME = 'seg_hrnet_ocr';
-    expectConfigError(() => parseModelConfig(a), "MODEL.NAME is 'seg_hrnet_ocr'", 'OCR head is not supported yet');
-    expectConfigError(() => parseModelConfig(a, { family: 'seg' }), 'OCR head is not supported yet');
+    const parsed = parseModelConfig(a);
+    expect(parsed.head).toMatchObject({ type: 'seg', ocr: { midChannels: 512, keyChannels: 256, dropout: 0.05 } });
+    a.MODEL.OCR = { MID_CHANNELS: 32, KEY_CHANNELS: 0 };
+    expectConfigError(() => parseModelConfig(a), 'MODEL.OCR.KEY_CHANNELS must be a positive integer, got 0');
+    a.MODEL.OCR = 512;
+    expectConfigError(() => parseModelConfig(a), 'MODEL.OCR must be a mapping');
   });
 
   it('unknown MODEL.NAME asks for the family', () => {
     const a = pose();
     a.MODEL.NAME = 'pose_resnet';
-    expectConfigError(() => parseModelConfig(a), "MODEL.NAME 'pose_resnet' is not an HRNet model", 'pose_hrnet, seg_hrnet or cls_hrnet', '--family');
+    expectConfigError(() => parseModelConfig(a), "MODEL.NAME 'pose_resnet' is not an HRNet model", 'pose_hrnet, seg_hrnet, seg_hrnet_ocr or cls_hrnet', '--family');
     expect(parseModelConfig(a, { family: 'pose' }).family).toBe('pose');
   });
 

@@ -16,6 +16,7 @@ import {
 import { checkAllBranchesOut, checkNeckInputs } from './cross-checks.js';
 import { familyDefaults, readFamily } from './family-defaults.js';
 import { readTestObject } from './test-settings.js';
+import { readJsonOcr } from './ocr-head.js';
 import type { ParseConfigOptions } from './parse-options.js';
 import { JSON_STAGE_KEYS, readStage } from './parse-stage.js';
 import type { BackboneConfig, HRFPNConfig, HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
@@ -115,11 +116,16 @@ function readHead(raw: unknown, family: ModelFamily, backbone: BackboneConfig, o
       };
     case 'seg':
       checkAllBranchesOut('the seg head', backbone.multiScaleOutput, 'backbone.multiScaleOutput');
-      return {
-        type: 'seg',
-        numClasses: readRequiredPositiveInt(raw.numClasses, 'head.numClasses', 'the seg head needs the number of classes'),
-        finalConvKernel: readFinalConvKernel(raw.finalConvKernel, 'head.finalConvKernel'),
-      };
+      {
+        const head: HeadConfig = {
+          type: 'seg',
+          numClasses: readRequiredPositiveInt(raw.numClasses, 'head.numClasses', 'the seg head needs the number of classes'),
+          finalConvKernel: readFinalConvKernel(raw.finalConvKernel, 'head.finalConvKernel'),
+        };
+        const ocr = readJsonOcr(raw.ocr);
+        if (ocr) head.ocr = ocr;
+        return head;
+      }
     case 'cls':
       checkAllBranchesOut('the cls head', backbone.multiScaleOutput, 'backbone.multiScaleOutput');
       return {

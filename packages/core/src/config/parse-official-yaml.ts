@@ -11,6 +11,7 @@ import {
   readSize,
 } from './config-values.js';
 import { familyDefaults } from './family-defaults.js';
+import { OCR_MODEL_NAME, readYamlOcr } from './ocr-head.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 import type { ParseConfigOptions } from './parse-options.js';
 import { YAML_STAGE_KEYS, readStage } from './parse-stage.js';
@@ -21,6 +22,8 @@ import type { HeadConfig, InputConfig, ModelConfig, ModelFamily } from './types.
 const NAME_TO_FAMILY: Record<string, Exclude<ModelFamily, 'mmdet'>> = {
   pose_hrnet: 'pose',
   seg_hrnet: 'seg',
+  // HRNet-OCR: the seg family with `head.ocr` (MODEL.OCR); its yamls live in the HRNet-OCR branch.
+  [OCR_MODEL_NAME]: 'seg',
   cls_hrnet: 'cls',
 };
 
@@ -96,14 +99,6 @@ function resolveFamily(root: Dict, model: Dict, options: ParseConfigOptions): Ex
     });
   }
   const lower = name?.toLowerCase();
-  // Checked even when the family is forced: the OCR head's weights would silently not load.
-  if (lower?.includes('ocr')) {
-    throw new ConfigError(
-      `MODEL.NAME is '${name}': the OCR head is not supported yet (HRNet-OCR branch, spec §2.3). ` +
-        'Plain seg_hrnet configs and checkpoints (e.g. hrnet_cs_8090_torch11.pth) work.',
-      { path: 'MODEL.NAME' },
-    );
-  }
   if (options.family === 'mmdet') {
     throw new ConfigError(
       "family 'mmdet' needs an mmdet dict (backbone.extra.stage1..4, neck …), but this is an official HRNet yaml (MODEL.EXTRA)",
@@ -114,7 +109,7 @@ function resolveFamily(root: Dict, model: Dict, options: ParseConfigOptions): Ex
     const family = NAME_TO_FAMILY[lower];
     if (family === undefined) {
       throw new ConfigError(
-        `MODEL.NAME '${name}' is not an HRNet model this library knows; expected pose_hrnet, seg_hrnet or cls_hrnet ` +
+        `MODEL.NAME '${name}' is not an HRNet model this library knows; expected pose_hrnet, seg_hrnet, seg_hrnet_ocr or cls_hrnet ` +
           '(or force the family with options.family / --family pose|seg|cls)',
         { path: 'MODEL.NAME' },
       );
@@ -146,15 +141,17 @@ function readHead(family: Exclude<ModelFamily, 'mmdet'>, root: Dict, model: Dict
       };
     case 'seg': {
       const dataset = isDict(root.DATASET) ? root.DATASET : {};
-      return {
+      const head: HeadConfig = {
         type: 'seg',
         numClasses: readRequiredPositiveInt(
           dataset.NUM_CLASSES,
           'DATASET.NUM_CLASSES',
-          'the seg head needs the number of classes (19 Cityscapes, 20 LIP, 59 PASCAL-Context, 150 ADE20K)',
+          'the seg head needs the number of classes (19 Cityscapes, 20 LIP, 59 PASCAL-Context, 150 ADE20K, 171 COCO-Stuff)',
         ),
         finalConvKernel: readFinalConvKernel(extra.FINAL_CONV_KERNEL, 'MODEL.EXTRA.FINAL_CONV_KERNEL'),
       };
+      if (typeof model.NAME === 'string' && model.NAME.toLowerCase() === OCR_MODEL_NAME) head.ocr = readYamlOcr(model.OCR);
+      return head;
     }
     case 'cls':
       return {

@@ -19,6 +19,11 @@ const EXPECTED_IDS = [
   'seg-ade20k-w48',
   'seg-pascal-ctx-w48',
   'seg-lip-w48',
+  'seg-ocr-cityscapes-w48',
+  'seg-ocr-ade20k-w48',
+  'seg-ocr-pascal-ctx-w48',
+  'seg-ocr-lip-w48',
+  'seg-ocr-cocostuff-w48',
   'cls-w18-small-v1',
   'cls-w18-small-v2',
   'cls-w18',
@@ -188,6 +193,13 @@ describe('preset details', () => {
     expect(summary('seg-ade20k-w48')).toEqual([150, true, 'standard']);
     expect(summary('seg-pascal-ctx-w48')).toEqual([59, false, 'standard']);
     expect(summary('seg-lip-w48')).toEqual([20, false, 'standard']);
+    // HRNet-OCR: every seg_hrnet_ocr yaml keeps the branch default ALIGN_CORNERS True.
+    expect(summary('seg-ocr-cityscapes-w48')).toEqual([19, true, 'standard']);
+    expect(summary('seg-ocr-ade20k-w48')).toEqual([150, true, 'standard']);
+    expect(summary('seg-ocr-pascal-ctx-w48')).toEqual([59, true, 'standard']);
+    expect(summary('seg-ocr-lip-w48')).toEqual([20, true, 'standard']);
+    expect(summary('seg-ocr-cocostuff-w48')).toEqual([171, true, 'standard']);
+    expect(getPreset('seg-ocr-ade20k-w48').head).toEqual({ type: 'seg', numClasses: 150, finalConvKernel: 1, ocr: { midChannels: 512, keyChannels: 256, dropout: 0.05 } });
     expect(getPreset('seg-cityscapes-w48').checkpoints).toContain('hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth');
   });
 

@@ -2,6 +2,7 @@ import { closestMatch } from './closest-match.js';
 import { ConfigError } from './config-error.js';
 import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
+import { OCR_DEFAULTS } from './ocr-head.js';
 import { type HRNetVariant, variantStages, variantWidths } from './stage-table.js';
 import type { BackboneConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
 
@@ -19,6 +20,11 @@ export const PRESET_IDS = [
   'seg-ade20k-w48',
   'seg-pascal-ctx-w48',
   'seg-lip-w48',
+  'seg-ocr-cityscapes-w48',
+  'seg-ocr-ade20k-w48',
+  'seg-ocr-pascal-ctx-w48',
+  'seg-ocr-lip-w48',
+  'seg-ocr-cocostuff-w48',
   'cls-w18-small-v1',
   'cls-w18-small-v2',
   'cls-w18',
@@ -68,6 +74,36 @@ function imagenet(imageSize?: [number, number], heatmapSize?: [number, number]):
   if (heatmapSize) input.heatmapSize = heatmapSize;
   return input;
 }
+
+/**
+ * HRNetV2-W48 + OCR (seg_hrnet_ocr.py, HRNet-OCR branch): every seg_hrnet_ocr yaml leaves
+ * MODEL.ALIGN_CORNERS at the branch default True and MODEL.OCR at 512 / 256.
+ */
+function ocr(
+  [dataset, datasetId]: [string, string],
+  numClasses: number,
+  size: [number, number],
+  officialConfig: string,
+  checkpoints: string[],
+  notes: string,
+): PresetRecord {
+  return {
+    description: `HRNetV2-W48 + OCR semantic segmentation, ${dataset} ${numClasses} classes, ${size.join('×')}`,
+    family: 'seg',
+    backbone: backbone('w48', 'seg', { alignCorners: true }),
+    head: { type: 'seg', numClasses, finalConvKernel: 1, ocr: { ...OCR_DEFAULTS } },
+    input: imagenet(size),
+    // The OCR yamls' TEST section, as for the HRNetV2 seg presets (base size = the long side of the crop).
+    test: { dataset: datasetId, baseSize: Math.max(...size), cropSize: size, scales: [1], flipTest: false },
+    officialRepo: SEG_REPO,
+    officialConfig: `experiments/${officialConfig}`,
+    checkpoints,
+    notes: `HRNet-OCR branch; align_corners true; the test uses the cls_head output (TEST.OUTPUT_INDEX −1). ${notes}`,
+  };
+}
+
+const TORCH04 =
+  "_torch04 = trained with InPlaceABNSync: load it with batchNorm 'inplace-abn' (the preset keeps standard BN so its keys equal the official state_dict).";
 
 function backbone(
   variant: HRNetVariant,
@@ -282,6 +318,47 @@ const RECORDS: Record<PresetId, PresetRecord> = {
       "align_corners false. Both files were trained with PyTorch 0.4.1 (InPlaceABNSync): load them with batchNorm 'inplace-abn'. " +
       'Test: resize to 473×473 ignoring aspect; flip test swaps channels 14↔15, 16↔17, 18↔19.',
   },
+
+  'seg-ocr-cityscapes-w48': ocr(
+    ['Cityscapes', 'cityscapes'],
+    19,
+    [2048, 1024],
+    'cityscapes/seg_hrnet_ocr_w48_train_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484.yaml',
+    ['hrnet_ocr_cs_8162_torch11.pth', 'hrnet_ocr_cs_trainval_8227_torch11.pth', 'hrnet_ocr_trainval_cs_8227_torch11.pth'],
+    'Whole-image test at 2048×1024 (windows above scale 1).',
+  ),
+  'seg-ocr-ade20k-w48': ocr(
+    ['ADE20K', 'ade20k'],
+    150,
+    [520, 520],
+    'ade20k/seg_hrnet_ocr_w48_520x520_ohem_sgd_lr2e-2_wd1e-4_bs_16_epoch120.yaml',
+    ['hrnet_ocr_ade20k_4451_torch04.pth'],
+    `Test: resize short side to 520, pad to /8. ${TORCH04}`,
+  ),
+  'seg-ocr-pascal-ctx-w48': ocr(
+    ['PASCAL-Context', 'pascal_ctx'],
+    59,
+    [520, 520],
+    'pascal_ctx/seg_hrnet_ocr_w48_cls59_520x520_sgd_lr1e-3_wd1e-4_bs_16_epoch200.yaml',
+    ['hrnet_ocr_pascal_ctx_5618_torch11.pth'],
+    'Test: resize short side to 520, pad to /8, padding cropped off the prediction.',
+  ),
+  'seg-ocr-lip-w48': ocr(
+    ['LIP', 'lip'],
+    20,
+    [473, 473],
+    'lip/seg_hrnet_ocr_w48_473x473_sgd_lr7e-3_wd5e-4_bs_40_epoch150.yaml',
+    ['hrnet_ocr_lip_5648_torch04.pth'],
+    `Test: resize to 473×473 ignoring aspect; flip test swaps channels 14↔15, 16↔17, 18↔19. ${TORCH04}`,
+  ),
+  'seg-ocr-cocostuff-w48': ocr(
+    ['COCO-Stuff', 'cocostuff'],
+    171,
+    [520, 520],
+    'cocostuff/seg_hrnet_ocr_w48_520x520_ohem_sgd_lr1e-3_wd1e-4_bs_16_epoch110.yaml',
+    ['hrnet_ocr_cocostuff_3965_torch04.pth'],
+    `Test: resize short side to 520, pad to /8, padding cropped off the prediction. ${TORCH04}`,
+  ),
 
   'cls-w18-small-v1': cls('w18-small-v1', 'w18_small_v1', ['hrnet_w18_small_model_v1.pth']),
   'cls-w18-small-v2': cls('w18-small-v2', 'w18_small_v2', ['hrnet_w18_small_model_v2.pth']),

@@ -46,11 +46,29 @@ export interface PoseHeadConfig {
   finalConvKernel: number;
 }
 
-/** HRNetV2 segmentation head: `last_layer` on the concat of all four branches. */
+/**
+ * HRNet-OCR head (seg_hrnet_ocr.py, `MODEL.OCR`): `aux_head` soft object regions, `conv3x3_ocr`,
+ * `ocr_gather_head`, `ocr_distri_head` (SpatialOCR_Module) and `cls_head`.
+ */
+export interface OcrHeadConfig {
+  /** `MODEL.OCR.MID_CHANNELS` (512): width of conv3x3_ocr and of the object-context output. */
+  midChannels: number;
+  /** `MODEL.OCR.KEY_CHANNELS` (256): query / key / value width of ObjectAttentionBlock2D. */
+  keyChannels: number;
+  /** Dropout2d after SpatialOCR_Module's conv (the model hard-codes 0.05; training only). */
+  dropout: number;
+}
+
+/**
+ * HRNetV2 segmentation head: `last_layer` on the concat of all four branches, or with `ocr` the
+ * HRNet-OCR head on that concat (then `finalConvKernel` is unused: aux_head and cls_head are 1×1).
+ */
 export interface SegHeadConfig {
   type: 'seg';
   numClasses: number;
   finalConvKernel: number;
+  /** Present for HRNet-OCR (MODEL.NAME seg_hrnet_ocr): the OCR head replaces `last_layer`. */
+  ocr?: OcrHeadConfig;
 }
 
 /** ImageNet classification head: incre / downsamp / final_layer / classifier. */

@@ -21,6 +21,15 @@ describe('seg dataset metadata', () => {
       ['ade20k', 150, 150],
       ['pascal_ctx', 59, 59],
       ['lip', 20, 20],
+      ['cocostuff', 171, 171],
+    ]);
+    // testval resize / pad rules of each official dataset class (lib/datasets, HRNet-OCR branch).
+    expect(Object.values(SEG_DATASETS).map((d) => [d.id, d.testResize])).toEqual([
+      ['cityscapes', { kind: 'none' }],
+      ['ade20k', { kind: 'short-side', stride: 8, cropPadding: false }],
+      ['pascal_ctx', { kind: 'short-side', stride: 8, cropPadding: true }],
+      ['lip', { kind: 'crop-size' }],
+      ['cocostuff', { kind: 'short-side', stride: 8, cropPadding: true }],
     ]);
     expect(CITYSCAPES_PALETTE[CITYSCAPES_CLASSES.indexOf('road')]).toEqual([128, 64, 128]);
     expect(getSegDataset('LIP').flipPairs).toEqual([[14, 15], [16, 17], [18, 19]]);

@@ -1,10 +1,11 @@
 import { IMAGENET_MEAN, IMAGENET_STD } from '@hrnetjs/core';
-import { ADE20K_CLASSES, LIP_CLASSES, LIP_FLIP_PAIRS, PASCAL_CONTEXT_CLASSES } from './class-names.js';
+import type { TestResize } from '../test-resize.js';
+import { ADE20K_CLASSES, COCO_STUFF_CLASSES, LIP_CLASSES, LIP_FLIP_PAIRS, PASCAL_CONTEXT_CLASSES } from './class-names.js';
 import { CITYSCAPES_CLASSES, CITYSCAPES_PALETTE } from './cityscapes.js';
 import { getPalette, type Palette } from './palette.js';
 
 /** Dataset names as the official yaml's `DATASET.DATASET` spells them. */
-export const SEG_DATASET_IDS = ['cityscapes', 'ade20k', 'pascal_ctx', 'lip'] as const;
+export const SEG_DATASET_IDS = ['cityscapes', 'ade20k', 'pascal_ctx', 'lip', 'cocostuff'] as const;
 
 /** One of {@link SEG_DATASET_IDS}. */
 export type SegDatasetId = (typeof SEG_DATASET_IDS)[number];
@@ -27,6 +28,8 @@ export interface SegDatasetInfo {
   /** Classes the flip test swaps (LIP's left/right parts); empty elsewhere. */
   flipPairs: ReadonlyArray<readonly [number, number]>;
   multiScaleMode: MultiScaleMode;
+  /** The testval resize / pad of the image before inference (see {@link TestResize}). */
+  testResize: TestResize;
   /** Label files store class + 1 (0 = unlabelled): the dataset subtracts 1 (ADE20K, PASCAL-Context). */
   reduceZeroLabel: boolean;
   /** `input_transform`: RGB ÷ 255, − mean, ÷ std. */
@@ -48,6 +51,7 @@ export const SEG_DATASETS: Readonly<Record<SegDatasetId, SegDatasetInfo>> = {
     ignoreLabel: 255,
     flipPairs: [],
     multiScaleMode: 'cityscapes',
+    testResize: { kind: 'none' },
     reduceZeroLabel: false,
     ...NORM,
   },
@@ -58,6 +62,8 @@ export const SEG_DATASETS: Readonly<Record<SegDatasetId, SegDatasetInfo>> = {
     ignoreLabel: 255,
     flipPairs: [],
     multiScaleMode: 'base',
+    // testval keeps the padding in the prediction (no border_padding returned).
+    testResize: { kind: 'short-side', stride: 8, cropPadding: false },
     reduceZeroLabel: true,
     ...NORM,
   },
@@ -69,6 +75,7 @@ export const SEG_DATASETS: Readonly<Record<SegDatasetId, SegDatasetInfo>> = {
     ignoreLabel: -1,
     flipPairs: [],
     multiScaleMode: 'base',
+    testResize: { kind: 'short-side', stride: 8, cropPadding: true },
     reduceZeroLabel: true,
     ...NORM,
   },
@@ -79,7 +86,21 @@ export const SEG_DATASETS: Readonly<Record<SegDatasetId, SegDatasetInfo>> = {
     ignoreLabel: 255,
     flipPairs: LIP_FLIP_PAIRS,
     multiScaleMode: 'base',
+    testResize: { kind: 'crop-size' },
     reduceZeroLabel: false,
+    ...NORM,
+  },
+  cocostuff: {
+    id: 'cocostuff',
+    classes: COCO_STUFF_CLASSES,
+    palette: getPalette(COCO_STUFF_CLASSES.length),
+    ignoreLabel: 255,
+    flipPairs: [],
+    multiScaleMode: 'base',
+    testResize: { kind: 'short-side', stride: 8, cropPadding: true },
+    // Label files hold COCO ids: encode_label maps [0 (unlabelled), things 1..90, stuff 92..182] to
+    // 0..171, then reduce_zero_label makes them 0..170 (unlabelled → 255).
+    reduceZeroLabel: true,
     ...NORM,
   },
 };

@@ -8,6 +8,11 @@ export const SEG_PRESET_IDS = [
   'seg-ade20k-w48',
   'seg-pascal-ctx-w48',
   'seg-lip-w48',
+  'seg-ocr-cityscapes-w48',
+  'seg-ocr-ade20k-w48',
+  'seg-ocr-pascal-ctx-w48',
+  'seg-ocr-lip-w48',
+  'seg-ocr-cocostuff-w48',
 ] as const;
 
 /** One of {@link SEG_PRESET_IDS}. */
@@ -44,6 +49,11 @@ const CITYSCAPES: SegPresetTest = {
 };
 
 const MS_0_5_TO_2 = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
+
+/** The seg_hrnet_ocr yamls: the dataset's TEST sizes, MODEL.ALIGN_CORNERS left at the branch default True. */
+function ocrTest(dataset: SegDatasetId, numClasses: number, size: number, evalScales: number[]): SegPresetTest {
+  return { dataset, numClasses, alignCorners: true, baseSize: size, cropSize: [size, size], scales: [1], flip: false, evalScales, evalFlip: true };
+}
 
 /** Test settings per seg preset (spec §5.2, official yamls and READMEs). */
 export const SEG_PRESET_TESTS: Readonly<Record<SegPresetId, SegPresetTest>> = {
@@ -83,6 +93,11 @@ export const SEG_PRESET_TESTS: Readonly<Record<SegPresetId, SegPresetTest>> = {
     evalScales: [1],
     evalFlip: true,
   },
+  'seg-ocr-cityscapes-w48': { ...CITYSCAPES, alignCorners: true },
+  'seg-ocr-ade20k-w48': ocrTest('ade20k', 150, 520, MS_0_5_TO_2),
+  'seg-ocr-pascal-ctx-w48': ocrTest('pascal_ctx', 59, 520, MS_0_5_TO_2),
+  'seg-ocr-lip-w48': ocrTest('lip', 20, 473, [1]),
+  'seg-ocr-cocostuff-w48': ocrTest('cocostuff', 171, 520, MS_0_5_TO_2),
 };
 
 /** The test settings of a seg preset id, or undefined for any other name. */

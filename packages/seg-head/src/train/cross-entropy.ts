@@ -11,7 +11,7 @@ export interface CrossEntropyOptions {
   alignCorners?: boolean;
 }
 
-interface PixelTerms {
+export interface PixelTerms {
   /** −log p(label) · w(label) per pixel [P]. */
   losses: tf.Tensor1D;
   /** w(label) per pixel, 0 where ignored [P]. */
@@ -23,7 +23,7 @@ interface PixelTerms {
 }
 
 /** Upsampled logits [N, H, W, K] vs labels [N, H, W] int32 → per-pixel terms (flattened). */
-function pixelTerms(logits: tf.Tensor4D, labels: tf.Tensor3D, options: CrossEntropyOptions): PixelTerms {
+export function pixelTerms(logits: tf.Tensor4D, labels: tf.Tensor3D, options: CrossEntropyOptions): PixelTerms {
   const ignore = options.ignoreLabel ?? 255;
   const [, h, w] = labels.shape;
   const classes = logits.shape[3];

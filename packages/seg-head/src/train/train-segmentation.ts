@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, setBatchNormMomentum } from '@hrnetjs/core';
 import { concatArrays, createRandom, shuffledIndices } from '@hrnetjs/core/ops';
-import type { SegModel } from '../seg-model.js';
+import type { SegNetwork } from '../seg-network.js';
 import { augmentSegSample, type SegAugmentOptions } from './augment.js';
-import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';
+import { balancedSegLoss, defaultBalanceWeights } from './balanced-loss.js';
 
 /** An annotated image: RGB pixels and one class id per pixel (row-major, ignoreLabel = unlabelled). */
 export interface SegExample {
@@ -27,17 +27,19 @@ export interface TrainSegmentationOptions extends Partial<SegAugmentOptions> {
    * pytorch-v1.1 lines (the HRNet-OCR line uses 0.1).
    */
   bnMomentum?: number;
+  /** LOSS.BALANCE_WEIGHTS, one per output ([aux, main] for HRNet-OCR); default: the yaml's, else [0.4, 1] / [1]. */
+  balanceWeights?: number[];
   seed?: number;
   onProgress?: (p: FitProgress) => void;
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
 }
 
 /**
- * Trains a SegModel as the official train script does: augmented crops, (OHEM) cross entropy
- * with ignore label and class weights, SGD with the poly schedule. Runs on any backend, wasm
+ * Trains a SegModel or OcrSegModel as the official train script does: augmented crops, (OHEM) cross
+ * entropy with ignore label and class weights over each output weighted by LOSS.BALANCE_WEIGHTS, SGD with the poly schedule. Runs on any backend, wasm
  * included. Returns the mean loss per epoch.
  */
-export async function trainSegmentation(model: SegModel, data: SegExample[], options: TrainSegmentationOptions): Promise<number[]> {
+export async function trainSegmentation(model: SegNetwork, data: SegExample[], options: TrainSegmentationOptions): Promise<number[]> {
   await enableTraining();
   const batchSize = options.batchSize ?? 2;
   const augment: SegAugmentOptions = {
@@ -55,7 +57,13 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
   const baseLr = options.learningRate ?? 0.01;
   setBatchNormMomentum(model, options.bnMomentum ?? 0.01);
   const optimizer = new SGD(baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 5e-4 });
-  const lossOptions = { ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, alignCorners: model.config.backbone.alignCorners };
+  const lossOptions = { ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, alignCorners: model.config.backbone.alignCorners, ohem: options.ohem };
+  const balanceWeights = options.balanceWeights ?? defaultBalanceWeights(model.config);
+  // HRNet-OCR trains both outputs, [aux, main] in the official order; HRNetV2 has one.
+  const outputNames = model.config.head.type === 'seg' && model.config.head.ocr ? ['aux', 'logits'] : ['logits'];
+  if (balanceWeights.length !== outputNames.length) {
+    throw new Error(`balanceWeights has ${balanceWeights.length} weight(s) but the model trains ${outputNames.length} output(s) (${outputNames.join(', ')})`);
+  }
   const [cropH, cropW] = augment.cropSize;
   try {
     return await fit({
@@ -74,8 +82,8 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
       loss: (batch) => {
         const x = tf.tensor4d(concatArrays(batch.map((s) => s.image), (n) => new Float32Array(n)), [batch.length, cropH, cropW, 3]);
         const y = tf.tensor3d(concatArrays(batch.map((s) => s.labels), (n) => new Int32Array(n)), [batch.length, cropH, cropW], 'int32');
-        const logits = model.forwardNamed(x).logits as tf.Tensor4D;
-        return options.ohem ? ohemCrossEntropyLoss(logits, y, { ...lossOptions, ...options.ohem }) : crossEntropyLoss(logits, y, lossOptions);
+        const named = model.forwardNamed(x);
+        return balancedSegLoss(outputNames.map((n) => named[n] as tf.Tensor4D), y, balanceWeights, lossOptions);
       },
       onProgress: options.onProgress,
       onEpochEnd: options.onEpochEnd,
