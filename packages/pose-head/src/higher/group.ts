@@ -90,9 +90,17 @@ export function topK(maps: HeatmapsAndTags, params: ParserParams): TopK {
   const result: TopK = { ind: [], val: [], tags: [] };
   for (let j = 0; j < J; j++) {
     const base = j * h * w;
-    const order = Array.from({ length: h * w }, (_, i) => i);
-    order.sort((a, b) => det[base + b] - det[base + a] || a - b);
-    const ind = Int32Array.from(order.slice(0, k));
+    // Partial selection: the k best so far, sorted (value descending, then index ascending).
+    const best: number[] = [];
+    for (let i = 0; i < h * w; i++) {
+      const v = det[base + i];
+      if (best.length === k && !(v > det[base + best[k - 1]])) continue;
+      let at = best.length;
+      while (at > 0 && v > det[base + best[at - 1]]) at--;
+      best.splice(at, 0, i);
+      if (best.length > k) best.pop();
+    }
+    const ind = Int32Array.from(best);
     const tagMap = params.tagPerJoint ? j : 0;
     result.ind.push(ind);
     result.val.push(Float32Array.from(ind, (i) => det[base + i]));
