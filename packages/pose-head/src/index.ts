@@ -29,3 +29,28 @@ export { generateTarget, type HeatmapTarget, type TargetOptions } from './train/
 export { jointsDatasetSample, type PoseAugmentOptions, type PoseExample, type PoseTrainSample } from './train/joints-dataset-sample.js';
 export { jointsMseLoss, jointsOhkmMseLoss } from './train/joints-mse-loss.js';
 export { trainPose, type TrainPoseOptions } from './train/train-pose.js';
+export {
+  type BottomUpEstimatorOptions,
+  type BottomUpKeypoint,
+  type BottomUpMaps,
+  type BottomUpPose,
+  BottomUpPoseEstimator,
+  type EstimateBottomUpOptions,
+  HIGHER_FLIP_INDEX,
+  bottomUpCocoResults,
+  createBottomUpEstimator,
+} from './higher/bottom-up-estimator.js';
+export { getFinalPreds as getBottomUpFinalPreds } from './higher/final-preds.js';
+export { type GroupedPerson, type HeatmapsAndTags, type ParserParams, jointOrder, parseHeatmaps } from './higher/group.js';
+export {
+  type HigherHRNetConfig,
+  type HigherHeadConfig,
+  type HigherTestConfig,
+  inferHigherHRNetConfig,
+  isHigherHRNetStateDict,
+  isHigherHRNetYaml,
+  parseHigherHRNetConfig,
+} from './higher/higher-config.js';
+export { munkres } from './higher/munkres.js';
+export { HigherHRNetModel } from './higher/pose-higher-hrnet.js';
+export { getMultiScaleSize, resizeAlignMultiScale } from './higher/transforms.js';

@@ -1,4 +1,4 @@
-import { ConfigError, type ModelConfig, parseConfigText, parseModelConfig } from '@hrnetjs/core';
+import { ConfigError, type ModelConfig, type StateDict, inferModelConfig, parseConfigText, parseModelConfig } from '@hrnetjs/core';
 
 /**
  * The HigherHRNet head (`pose_higher_hrnet.py`): `final_layers[0]` on branch 0 at 1/4 resolution,
@@ -222,4 +222,93 @@ export function checkTestConfig(t: HigherTestConfig): HigherTestConfig {
     throw new ConfigError(`TEST.NMS_KERNEL ${t.nmsKernel} / NMS_PADDING ${t.nmsPadding}: expected an odd kernel with padding (kernel − 1) / 2 (same-size max pooling)`);
   }
   return t;
+}
+
+/** True when a state dict has HigherHRNet's head (`final_layers.0.weight`, `deconv_layers.*`). */
+export function isHigherHRNetStateDict(stateDict: StateDict): boolean {
+  return stateDict.has('final_layers.0.weight');
+}
+
+/** The official test settings of the released COCO models (experiments/coco/higher_hrnet/*.yaml). */
+export function releasedTestConfig(inputSize: number): HigherTestConfig {
+  return {
+    inputSize,
+    scaleFactor: [1],
+    flipTest: true,
+    project2image: true,
+    withHeatmaps: [true, true],
+    withAe: [true, false],
+    nmsKernel: 5,
+    nmsPadding: 2,
+    detectionThreshold: 0.1,
+    tagThreshold: 1,
+    useDetectionVal: true,
+    ignoreTooMuch: false,
+    adjust: true,
+    refine: true,
+    maxNumPeople: 30,
+    dataset: 'coco_kpt',
+  };
+}
+
+/**
+ * The HigherHRNet architecture of a checkpoint, read from its keys and shapes (backbone as
+ * core's `inferModelConfig`; joints, tag maps, deconvs and CAT_OUTPUT from the head). The input size
+ * cannot be read from weights: 512 for W32, 640 otherwise (the released models), unless given; the
+ * other test settings are those of the released yamls.
+ */
+export function inferHigherHRNetConfig(stateDict: StateDict, inputSize?: number): HigherHRNetConfig {
+  const shape = (key: string) => stateDict.get(key)?.shape;
+  const first = shape('final_layers.0.weight');
+  if (!first || first.length !== 4) throw new ConfigError('not a HigherHRNet checkpoint: no final_layers.0.weight');
+  let outputs = 0;
+  while (shape(`final_layers.${outputs}.weight`)) outputs++;
+  const channels = Array.from({ length: outputs }, (_, i) => shape(`final_layers.${i}.weight`)![0]);
+  const J = Math.min(...channels);
+  const tagged = channels.map((n) => n > J);
+  const tagDims = new Set(channels.filter((n) => n > J).map((n) => n - J));
+  if (tagDims.size !== 1 || !(tagDims.has(J) || tagDims.has(1))) {
+    throw new ConfigError(
+      `cannot read the joints and tag maps from final_layers (${channels.join(', ')} channels); pass the official yaml (--config)`,
+    );
+  }
+  const tagPerJoint = tagDims.has(J) && J !== 1;
+  // The backbone reader wants a pose head key: final_layers.0 stands in for final_layer.
+  const view = new Map(stateDict);
+  view.set('final_layer.weight', { ...stateDict.get('final_layers.0.weight')!, shape: [J, first[1], first[2], first[3]] });
+  const base = inferModelConfig(view as StateDict, 'pose');
+  const numChannels: number[] = [];
+  const kernelSize: number[] = [];
+  const catOutput: boolean[] = [];
+  let prev = first[1];
+  for (let i = 0; i < outputs - 1; i++) {
+    const w = shape(`deconv_layers.${i}.0.0.weight`);
+    if (!w) throw new ConfigError(`final_layers.${i + 1} has no deconv_layers.${i}.0.0.weight before it`);
+    catOutput.push(w[0] !== prev);
+    numChannels.push(w[1]);
+    kernelSize.push(w[2]);
+    prev = w[1];
+  }
+  let numBasicBlocks = 0;
+  while (outputs > 1 && stateDict.has(`deconv_layers.0.${numBasicBlocks + 1}.0.conv1.weight`)) numBasicBlocks++;
+  const width = base.backbone.stages[0].numChannels[0];
+  return {
+    ...base,
+    name: `inferred-higher-hrnet-w${width}`,
+    head: { type: 'pose', numJoints: J, finalConvKernel: first[2] },
+    higher: {
+      numJoints: J,
+      tagPerJoint,
+      finalConvKernel: first[2],
+      withAeLoss: tagged,
+      withHeatmapsLoss: tagged.map(() => true),
+      deconv: { numDeconvs: outputs - 1, numChannels, kernelSize, numBasicBlocks, catOutput },
+    },
+    test: {
+      ...releasedTestConfig(inputSize ?? (width === 32 ? 512 : 640)),
+      withHeatmaps: tagged.map(() => true),
+      withAe: tagged,
+      dataset: J === 14 ? 'crowd_pose_kpt' : 'coco_kpt',
+    },
+  };
 }
