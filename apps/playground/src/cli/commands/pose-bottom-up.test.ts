@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateCoco } from '@hrnetjs/core';
+import { readNpyFile, writePngFile } from '@hrnetjs/core/node';
+import { oracleCase, repoRoot, runHrnet } from '@hrnetjs/test-utils';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const higherDir = join(repoRoot(), 'tools', 'oracle', 'higher');
+
+describe('pnpm hrnet keys (HigherHRNet yamls)', () => {
+  it.each(['w32_512', 'w48_640'])('%s: equals the official state_dict key list key for key', async (name) => {
+    const { stdout, code, stderr } = await runHrnet('keys', '--config', join(higherDir, `${name}_adam_lr1e-3.yaml`));
+    expect(stderr).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(higherDir, `manifest_${name}.json`), 'utf8'));
+    expect(JSON.parse(stdout)).toEqual(manifest.state_dict);
+  });
+});
+
+describe('pnpm hrnet pose (bottom-up)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'hrnet-higher-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('finds the same people as the official test; --results feed COCOeval to the same stats', async () => {
+    // Oracle case of tools/oracle/gen_higher.py: the official valid.py loop on this image.
+    const c = oracleCase('higher_coco_ms_flip');
+    const img = await readNpyFile(join(c.dir, 'image.npy'));
+    const png = join(out, 'image.png');
+    await writePngFile(png, { data: Uint8Array.from(img.values as ArrayLike<number>), width: img.shape[1], height: img.shape[0] });
+    const weights = join(out, 'model.pth');
+    writeFileSync(weights, c.checkpoint);
+    const json = join(out, 'poses.json');
+    const results = join(out, 'results.json');
+    const r = await runHrnet('pose', png, '--weights', weights, '--config', join(c.dir, 'config.json'), '--backend', 'wasm', '--json', json, '--results', results, '--image-id', '1');
+    expect(r.stderr).toMatch(/bottom-up \(HigherHRNet\) model: config/);
+    expect(r.code).toBe(0);
+    const expected = JSON.parse(readFileSync(join(c.dir, 'grouped.json'), 'utf8')) as { final_results: number[][][] };
+    const { poses } = JSON.parse(readFileSync(json, 'utf8')) as { poses: Array<{ keypoints: Array<{ x: number; y: number }> }> };
+    expect(poses.length).toBe(expected.final_results.length);
+    let worst = 0;
+    poses.forEach((p, i) => p.keypoints.forEach((k, j) => (worst = Math.max(worst, Math.abs(k.x - expected.final_results[i][j][0]), Math.abs(k.y - expected.final_results[i][j][1])))));
+    expect(worst).toBeLessThan(0.5);
+    const gt = JSON.parse(readFileSync(join(c.dir, 'gt.json'), 'utf8'));
+    const ours = evaluateCoco({ gt, results: JSON.parse(readFileSync(results, 'utf8')), iouType: 'keypoints' }).stats;
+    const official = evaluateCoco({ gt, results: JSON.parse(readFileSync(join(c.dir, 'results.json'), 'utf8')), iouType: 'keypoints' }).stats;
+    ours.forEach((v, i) => expect(v, `stat ${i}`).toBeCloseTo(official[i], 6));
+  });
+});
