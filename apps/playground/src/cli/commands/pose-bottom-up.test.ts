@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluateCoco } from '@hrnetjs/core';
 import { readNpyFile, writePngFile } from '@hrnetjs/core/node';
-import { oracleCase, repoRoot, runHrnet } from '@hrnetjs/test-utils';
+import { oracleCase, oracleDifferences, repoRoot, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const higherDir = join(repoRoot(), 'tools', 'oracle', 'higher');
@@ -18,9 +18,22 @@ describe('pnpm hrnet keys (HigherHRNet yamls)', () => {
   });
 });
 
-describe('pnpm hrnet pose (bottom-up)', () => {
+describe('pnpm hrnet pose / forward (bottom-up)', () => {
   const out = mkdtempSync(join(tmpdir(), 'hrnet-higher-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('forward with a HigherHRNet yaml writes every output within 1e-4 of std of the official ones', async () => {
+    const c = oracleCase('higher_crowd_3out');
+    const weights = join(out, 'crowd.pth');
+    writeFileSync(weights, c.checkpoint);
+    const dir = join(out, 'forward');
+    const r = await runHrnet('forward', '--config', join(c.dir, 'config.json'), '--weights', weights, '--input', c.inputPath, '--output-dir', dir, '--backend', 'wasm');
+    expect(r.code).toBe(0);
+    const files = Object.fromEntries(c.manifest.outputs.map((o) => [o.name, join(dir, `${o.name}.npy`)]));
+    const rel = await oracleDifferences(c, files, readNpyFile, readNpyFile);
+    expect(Object.keys(rel)).toEqual(['output_0', 'output_1', 'output_2']);
+    for (const [k, v] of Object.entries(rel)) expect(v, k).toBeLessThan(1e-4);
+  });
 
   it('finds the same people as the official test; --results feed COCOeval to the same stats', async () => {
     // Oracle case of tools/oracle/gen_higher.py: the official valid.py loop on this image.
