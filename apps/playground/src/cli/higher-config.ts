@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText, type StateDict } from '@hrnetjs/core';
-import { type HigherHRNetConfig, inferHigherHRNetConfig, isHigherHRNetYaml, parseHigherHRNetConfig } from '@hrnetjs/pose-head';
+import { type HigherHRNetConfig, inferHigherHRNetConfig, isHigherHRNetStateDict, isHigherHRNetYaml, parseHigherHRNetConfig } from '@hrnetjs/pose-head';
 import { userFileExists, userPath } from './paths.js';
 
 /** The HigherHRNet config of `--config <file>` when that file is an official HigherHRNet yaml; else null. */
@@ -25,4 +25,16 @@ export async function higherConfigFor(spec: string | undefined, stateDict: State
     config,
     how: `architecture read from the weights (${config.higher.numJoints} joints), input ${config.test.inputSize} as the released models; pass the yaml (--config) for other test settings`,
   };
+}
+
+/** One line on a HigherHRNet checkpoint for `inspect`, or null when the weights are not HigherHRNet's. */
+export function describeHigherCheckpoint(stateDict: StateDict): string | null {
+  if (!isHigherHRNetStateDict(stateDict)) return null;
+  try {
+    const { backbone, higher } = inferHigherHRNetConfig(stateDict);
+    const tags = higher.tagPerJoint ? 'a tag map per joint' : 'one tag map';
+    return `HigherHRNet (bottom-up pose): W${backbone.stages[0].numChannels[0]}, ${higher.numJoints} joints, ${tags}, ${higher.deconv.numDeconvs} deconv(s); run it with pnpm hrnet pose <image> --weights <file>`;
+  } catch (error) {
+    return `HigherHRNet head (final_layers), architecture not readable: ${(error as Error).message}`;
+  }
 }

@@ -22,7 +22,7 @@ describe('pnpm hrnet pose / forward (bottom-up)', () => {
   const out = mkdtempSync(join(tmpdir(), 'hrnet-higher-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('forward with a HigherHRNet yaml writes every output within 1e-4 of std of the official ones', async () => {
+  it('forward with a HigherHRNet yaml: every output within 1e-4 of std of the official ones; inspect names the model', async () => {
     const c = oracleCase('higher_crowd_3out');
     const weights = join(out, 'crowd.pth');
     writeFileSync(weights, c.checkpoint);
@@ -33,6 +33,8 @@ describe('pnpm hrnet pose / forward (bottom-up)', () => {
     const rel = await oracleDifferences(c, files, readNpyFile, readNpyFile);
     expect(Object.keys(rel)).toEqual(['output_0', 'output_1', 'output_2']);
     for (const [k, v] of Object.entries(rel)) expect(v, k).toBeLessThan(1e-4);
+    const inspect = await runHrnet('inspect', weights);
+    expect(inspect.stdout).toMatch(/network: {2}HigherHRNet \(bottom-up pose\): W6, 14 joints, one tag map, 2 deconv\(s\)/);
   });
 
   it('finds the same people as the official test; --results feed COCOeval to the same stats', async () => {
