@@ -15,7 +15,8 @@ aa23881492ff511185acf756a2e14725cc4ab4d7 (`git archive HEAD lib experiments`). F
     lib/core/group.py                 HeatmapParser (top-k, match_by_tag with munkres, adjust, refine)
     lib/dataset/transforms/build.py   FLIP_CONFIG
     lib/dataset/COCODataset.py        processKeypoints, _coco_keypoint_results_one_category_kernel
-    experiments/coco/higher_hrnet/w32_512_adam_lr1e-3.yaml, w48_640_adam_lr1e-3.yaml
+    experiments/coco/higher_hrnet/w32_512_adam_lr1e-3.yaml, w48_640_adam_lr1e-3.yaml,
+    experiments/crowd_pose/higher_hrnet/w32_512_adam_lr1e-3.yaml
 
 The test loop is tools/valid.py's, line for line (valid.py itself needs a dataset and CUDA). Stand-ins
 made here, never edits of upstream files: a dict with attribute access for yacs' CfgNode; an empty
@@ -99,8 +100,9 @@ def make_cfg(raw):
 
 def write_key_manifests(o, official, out):
     os.makedirs(os.path.join(out, 'higher'), exist_ok=True)
-    for name in ('w32_512', 'w48_640'):
-        rel = f'experiments/coco/higher_hrnet/{name}_adam_lr1e-3.yaml'
+    for name, rel in (('w32_512', 'experiments/coco/higher_hrnet/w32_512_adam_lr1e-3.yaml'),
+                      ('w48_640', 'experiments/coco/higher_hrnet/w48_640_adam_lr1e-3.yaml'),
+                      ('crowd_pose_w32_512', 'experiments/crowd_pose/higher_hrnet/w32_512_adam_lr1e-3.yaml')):
         with open(os.path.join(official, rel)) as f:
             text = f.read()
         cfg = make_cfg(yaml.safe_load(text))
@@ -116,7 +118,7 @@ def write_key_manifests(o, official, out):
         with open(os.path.join(out, 'higher', f'manifest_{name}.json'), 'w') as f:
             json.dump(manifest, f, indent=0)
             f.write('\n')
-        with open(os.path.join(out, 'higher', f'{name}_adam_lr1e-3.yaml'), 'w') as f:
+        with open(os.path.join(out, 'higher', f'{name}.yaml'), 'w') as f:
             f.write(text)
         print(name, manifest['num_params'], len(sd))
 

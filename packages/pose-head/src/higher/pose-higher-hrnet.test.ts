@@ -9,9 +9,9 @@ const dir = join(repoRoot(), 'tools', 'oracle', 'higher');
 
 describe('HigherHRNetModel state_dict equals the official pose_higher_hrnet.py key lists', () => {
   // Manifests written by tools/oracle/gen_higher.py from the official model built on the official yamls.
-  it.each(['w32_512', 'w48_640'])('%s: every key and shape, in order, and the parameter count', (name) => {
+  it.each(['w32_512', 'w48_640', 'crowd_pose_w32_512'])('%s: every key and shape, in order, and the parameter count', (name) => {
     const manifest = JSON.parse(readFileSync(join(dir, `manifest_${name}.json`), 'utf8'));
-    const config = parseHigherHRNetConfig(readFileSync(join(dir, `${name}_adam_lr1e-3.yaml`), 'utf8'));
+    const config = parseHigherHRNetConfig(readFileSync(join(dir, `${name}.yaml`), 'utf8'));
     const model = new HigherHRNetModel(config);
     const spec = model.stateDictSpec();
     expect(spec.map((e) => [e.key, e.shape])).toEqual(manifest.state_dict);

@@ -10,7 +10,7 @@ const higherDir = join(repoRoot(), 'tools', 'oracle', 'higher');
 
 describe('pnpm hrnet keys (HigherHRNet yamls)', () => {
   it.each(['w32_512', 'w48_640'])('%s: equals the official state_dict key list key for key', async (name) => {
-    const { stdout, code, stderr } = await runHrnet('keys', '--config', join(higherDir, `${name}_adam_lr1e-3.yaml`));
+    const { stdout, code, stderr } = await runHrnet('keys', '--config', join(higherDir, `${name}.yaml`));
     expect(stderr).not.toMatch(/error/i);
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(higherDir, `manifest_${name}.json`), 'utf8'));
