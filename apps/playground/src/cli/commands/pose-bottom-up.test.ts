@@ -61,4 +61,13 @@ describe('pnpm hrnet pose / forward (bottom-up)', () => {
     const official = evaluateCoco({ gt, results: JSON.parse(readFileSync(join(c.dir, 'results.json'), 'utf8')), iouType: 'keypoints' }).stats;
     ours.forEach((v, i) => expect(v, `stat ${i}`).toBeCloseTo(official[i], 6));
   });
+
+  it('--bottom-up with top-down weights fails with one clear line', async () => {
+    const png = join(out, 'small.png');
+    await writePngFile(png, { data: new Uint8Array(8 * 6 * 3), width: 8, height: 6 });
+    const topDown = join(repoRoot(), 'tools', 'oracle', 'cases', 'pose_tiny2', 'model.pth');
+    const r = await runHrnet('pose', png, '--weights', topDown, '--bottom-up');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--bottom-up needs HigherHRNet weights \(final_layers.0.weight is missing\)/);
+  });
 });
