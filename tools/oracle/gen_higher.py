@@ -339,6 +339,25 @@ def case_crowd_3out(o, out):
                          'the CrowdPose index; IGNORE_TOO_MUCH, USE_DETECTION_VAL false, TAG_THRESHOLD 1.5.')
 
 
+def case_coco_plain(o, out):
+    raw = {
+        'DATASET': {'DATASET': 'coco_kpt', 'NUM_JOINTS': 17, 'INPUT_SIZE': 96, 'MAX_NUM_PEOPLE': 5},
+        'LOSS': {'NUM_STAGES': 1, 'WITH_AE_LOSS': [True], 'WITH_HEATMAPS_LOSS': [True]},
+        'MODEL': {'NAME': 'pose_higher_hrnet', 'NUM_JOINTS': 17, 'TAG_PER_JOINT': True, 'EXTRA': {
+            'FINAL_CONV_KERNEL': 3, 'PRETRAINED_LAYERS': ['*'],
+            'STAGE2': stage(2, [1, 1], [4, 8]),
+            'STAGE3': stage(1, [2, 1, 1], [4, 8, 12]),
+            'STAGE4': stage(1, [1, 1, 1, 1], [4, 8, 12, 16]),
+            'DECONV': {'NUM_DECONVS': 0, 'NUM_CHANNELS': [], 'KERNEL_SIZE': [], 'NUM_BASIC_BLOCKS': 0, 'CAT_OUTPUT': []}}},
+        'TEST': {'FLIP_TEST': False, 'SCALE_FACTOR': [1], 'PROJECT2IMAGE': True, 'DETECTION_THRESHOLD': 2.5,
+                 'WITH_HEATMAPS': '(True,)', 'WITH_AE': '(True,)', 'ADJUST': False, 'REFINE': True, 'TAG_THRESHOLD': 0.8},
+    }
+    return pipeline_case(o, out, 'higher_coco_plain', raw=raw, image_hw=(89, 97), seeds=[401, 402, 403, 404, 405], band=[60, 72],
+                         head_gain=0.3, tag_gain=0.1, readme_what='COCO, 17 joints, no deconv (one output at 1/4, FINAL_CONV_KERNEL 3), '
+                         'stage2 with 2 modules; one scale of INPUT_SIZE 96 (not a multiple of 64: the short side becomes 128), '
+                         'no flip, PROJECT2IMAGE true (heatmaps ×4 to the input size), ADJUST false, TAG_THRESHOLD 0.8; odd 97×89 image.')
+
+
 # ----------------------------------------------------------------------------------------------
 # HeatmapParser on synthetic maps (exact inputs: the grouping itself)
 # ----------------------------------------------------------------------------------------------
@@ -445,6 +464,24 @@ def case_group_synth(o, out):
     with open(os.path.join(d, 'munkres.json'), 'w') as f:
         json.dump(cases, f)
         f.write('\n')
+    # torch.topk (what HeatmapParser.top_k calls) on tie-heavy vectors: both CPU paths
+    # (partial_sort when k * 64 <= n, else nth_element + sort), NMS-like zeros, plateaus.
+    topk = []
+    for n, k, kind in [(3000, 7, 'levels'), (2000, 30, 'zeros'), (100, 5, 'levels'), (1000, 30, 'levels'), (50, 20, 'levels'),
+                       (40, 40, 'levels'), (4096, 30, 'plateaus'), (600, 30, 'zeros'), (17, 1, 'levels'), (300, 12, 'float')]:
+        if kind == 'levels':
+            v = rng.integers(0, 5, n).astype(np.float32)
+        elif kind == 'zeros':
+            v = np.where(rng.random(n) < 0.03, rng.uniform(0, 1, n), 0).astype(np.float32)
+        elif kind == 'plateaus':
+            v = np.repeat(rng.uniform(0, 1, n // 8), 8).astype(np.float32)
+        else:
+            v = rng.normal(0, 1, n).astype(np.float32)
+        vals, ind = torch.from_numpy(v).topk(k)
+        topk.append({'values': v.tolist(), 'k': k, 'indices': ind.tolist()})
+    with open(os.path.join(d, 'topk.json'), 'w') as f:
+        json.dump(topk, f)
+        f.write('\n')
     with open(os.path.join(d, 'README.md'), 'w') as f:
         f.write(f"""# {name}
 
@@ -459,6 +496,9 @@ config (DATASET / MODEL / TEST keys), `grouped`, `final_results`, `scores`, `cen
 variants also `results` (COCODataset.evaluate's records) and a `gt` near the true people.
 Variants: {', '.join(index)}.
 
+`topk.json`: `torch.topk(v, k)` (what top_k calls) on 10 tie-heavy vectors, covering both CPU code paths
+(partial sort when k·64 ≤ n, else nth_element + sort).
+
 `munkres.json`: `group.py_max_match` (Munkres().compute) on 10 matrices: random integer matrices with many ties,
 float matrices, wide ones (munkres pads them with zero rows), a tall one padded with 1e10 columns as
 match_by_tag does, all-zero.
@@ -469,6 +509,7 @@ match_by_tag does, all-zero.
 CASES = {
     'higher_coco_ms_flip': case_coco_ms_flip,
     'higher_crowd_3out': case_crowd_3out,
+    'higher_coco_plain': case_coco_plain,
     'higher_group_synth': case_group_synth,
 }
 

@@ -43,7 +43,7 @@ function band(values: Float32Array, shape: readonly number[], r0: number, r1: nu
 }
 
 describe('the bottom-up estimator matches the official HigherHRNet test (wasm)', () => {
-  it.each(['higher_coco_ms_flip', 'higher_crowd_3out'])('%s: maps within 1e-4 of std, same people within 0.5 px, same COCOeval stats (17 joints)', async (name) => {
+  it.each(['higher_coco_ms_flip', 'higher_crowd_3out', 'higher_coco_plain'])('%s: maps within 1e-4 of std, same people within 0.5 px, same COCOeval stats (17 joints)', async (name) => {
     await useBackend('wasm');
     const before = tf.memory().numTensors;
     const { c, model, image, expected } = await load(name);

@@ -1,4 +1,5 @@
 import { munkres } from './munkres.js';
+import { torchTopk } from './torch-topk.js';
 
 /**
  * The official HeatmapParser (HigherHRNet lib/core/group.py) on host arrays: NMS by max pooling,
@@ -80,7 +81,7 @@ interface TopK {
   tags: Float32Array[][];
 }
 
-/** `top_k`: the k largest NMS'ed values per joint (ties: lower index first) and their tags. */
+/** `top_k`: the k largest NMS'ed values per joint (in torch.topk's order) and their tags. */
 export function topK(maps: HeatmapsAndTags, params: ParserParams): TopK {
   const { height: h, width: w, tagDim: L } = maps;
   const J = params.numJoints;
@@ -90,17 +91,8 @@ export function topK(maps: HeatmapsAndTags, params: ParserParams): TopK {
   const result: TopK = { ind: [], val: [], tags: [] };
   for (let j = 0; j < J; j++) {
     const base = j * h * w;
-    // Partial selection: the k best so far, sorted (value descending, then index ascending).
-    const best: number[] = [];
-    for (let i = 0; i < h * w; i++) {
-      const v = det[base + i];
-      if (best.length === k && !(v > det[base + best[k - 1]])) continue;
-      let at = best.length;
-      while (at > 0 && v > det[base + best[at - 1]]) at--;
-      best.splice(at, 0, i);
-      if (best.length > k) best.pop();
-    }
-    const ind = Int32Array.from(best);
+    // torch.topk's own order, ties included (see torch-topk.ts).
+    const ind = torchTopk(det.subarray(base, base + h * w), k);
     const tagMap = params.tagPerJoint ? j : 0;
     result.ind.push(ind);
     result.val.push(Float32Array.from(ind, (i) => det[base + i]));

@@ -55,7 +55,7 @@ describe('inferHigherHRNetConfig', () => {
     else expect(inferred.test).toEqual(official.test);
   });
 
-  it.each(['higher_coco_ms_flip', 'higher_crowd_3out'])('%s: shared tags, 3 outputs and CAT_OUTPUT false read back', (name) => {
+  it.each(['higher_coco_ms_flip', 'higher_crowd_3out', 'higher_coco_plain'])('%s: tags per joint or shared, 1–3 outputs, CAT_OUTPUT read back', (name) => {
     const c = oracleCase(name);
     const inferred = inferHigherHRNetConfig(readCheckpoint(c.checkpoint).stateDict);
     expect(inferred.higher).toEqual(parseHigherHRNetConfig(c.configText).higher);

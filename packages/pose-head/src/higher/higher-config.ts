@@ -264,7 +264,11 @@ export function inferHigherHRNetConfig(stateDict: StateDict, inputSize?: number)
   let outputs = 0;
   while (shape(`final_layers.${outputs}.weight`)) outputs++;
   const channels = Array.from({ length: outputs }, (_, i) => shape(`final_layers.${i}.weight`)![0]);
-  const J = Math.min(...channels);
+  // Outputs with tags have more channels than those without. When all have the same count, every
+  // output has tags (the official default WITH_AE_LOSS): 2J with a tag map per joint, else J + 1.
+  const smallest = Math.min(...channels);
+  const allSame = channels.every((n) => n === smallest);
+  const J = allSame ? (smallest % 2 === 0 ? smallest / 2 : smallest - 1) : smallest;
   const tagged = channels.map((n) => n > J);
   const tagDims = new Set(channels.filter((n) => n > J).map((n) => n - J));
   if (tagDims.size !== 1 || !(tagDims.has(J) || tagDims.has(1))) {

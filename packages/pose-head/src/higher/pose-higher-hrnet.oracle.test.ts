@@ -10,7 +10,7 @@ import { HigherHRNetModel } from './pose-higher-hrnet.js';
 const TOLERANCE = 1e-4;
 
 describe('HigherHRNetModel matches the official pose_higher_hrnet.py (wasm)', () => {
-  it.each(['higher_coco_ms_flip', 'higher_crowd_3out'])('%s: every output within 1e-4 of std', async (name) => {
+  it.each(['higher_coco_ms_flip', 'higher_crowd_3out', 'higher_coco_plain'])('%s: every output within 1e-4 of std', async (name) => {
     await useBackend('wasm');
     const c = oracleCase(name);
     const before = tf.memory().numTensors;
