@@ -1,12 +1,12 @@
 import { munkres } from './munkres.js';
 import { torchTopk } from './torch-topk.js';
 
-/**
- * The official HeatmapParser (HigherHRNet lib/core/group.py) on host arrays: NMS by max pooling,
- * top-k per joint, `match_by_tag` (joints taken in `joint_order`, matched to the people found so far
- * by tag distance with the Hungarian algorithm), `adjust` (quarter-pixel offsets) and `refine`
- * (missing joints searched near the person's mean tag). Float32 steps are rounded as numpy does.
- */
+// The official HeatmapParser (HigherHRNet lib/core/group.py) on host arrays: NMS by max pooling,
+// top-k per joint, `match_by_tag` (joints taken in `joint_order`, matched to the people found so far
+// by tag distance with the Hungarian algorithm), `adjust` (quarter-pixel offsets) and `refine`
+// (missing joints searched near the person's mean tag). Float32 steps are rounded as numpy does.
+
+/** Settings of the parser (group.py `Params` and HeatmapParser's pool). */
 export interface ParserParams {
   numJoints: number;
   /** `DATASET.MAX_NUM_PEOPLE`: k of the top-k and the most people matched against. */
