@@ -53,20 +53,24 @@ export function roundHalfEven(x: number): number {
 /** `det * (maxpool(det) == det)`: local maxima kept, the rest 0 (torch MaxPool2d pads with −inf). */
 export function heatmapNms(det: Float32Array, joints: number, h: number, w: number, kernel: number, padding: number): Float32Array {
   const out = new Float32Array(det.length);
+  // The window max is separable: max over the rows of the max along each row.
+  const rowMax = new Float32Array(h * w);
   for (let j = 0; j < joints; j++) {
     const base = j * h * w;
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        const v = det[base + y * w + x];
         let max = -Infinity;
-        for (let dy = -padding; dy < kernel - padding; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= h) continue;
-          for (let dx = -padding; dx < kernel - padding; dx++) {
-            const xx = x + dx;
-            if (xx >= 0 && xx < w && det[base + yy * w + xx] > max) max = det[base + yy * w + xx];
-          }
-        }
+        const x1 = Math.min(w, x - padding + kernel);
+        for (let xx = Math.max(0, x - padding); xx < x1; xx++) if (det[base + y * w + xx] > max) max = det[base + y * w + xx];
+        rowMax[y * w + x] = max;
+      }
+    }
+    for (let y = 0; y < h; y++) {
+      const y1 = Math.min(h, y - padding + kernel);
+      for (let x = 0; x < w; x++) {
+        let max = -Infinity;
+        for (let yy = Math.max(0, y - padding); yy < y1; yy++) if (rowMax[yy * w + x] > max) max = rowMax[yy * w + x];
+        const v = det[base + y * w + x];
         out[base + y * w + x] = max === v ? v : 0;
       }
     }
@@ -216,22 +220,25 @@ export function refine(person: GroupedPerson, maps: HeatmapsAndTags, params: Par
   if (!found.length) return;
   const prev = meanRows(found, L);
   for (let j = 0; j < J; j++) {
+    // Only a joint the person lacks can change (the official code computes and drops the rest).
+    if (person[j][2] !== 0) continue;
     const base = j * h * w;
+    const tagBase = (params.tagPerJoint ? j : 0) * h * w * L;
     let best = -Infinity;
     let bestAt = 0;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const t = tagAt(j, y, x);
-        let s = 0;
-        for (let l = 0; l < L; l++) {
-          const d = f32(t[l] - prev[l]);
-          s = f32(s + f32(d * d));
-        }
-        const v = f32(det[base + y * w + x] - roundHalfEven(f32(Math.sqrt(s))));
-        if (v > best) {
-          best = v;
-          bestAt = y * w + x;
-        }
+    for (let p = 0; p < h * w; p++) {
+      // det − round(dist) ≤ det: a pixel whose det is not above the best so far cannot win.
+      if (!(det[base + p] > best)) continue;
+      // float32 as numpy: ((tag − prev)² summed) ** 0.5, rounded half to even.
+      let s = 0;
+      for (let l = 0; l < L; l++) {
+        const d = f32(tag[tagBase + p * L + l] - prev[l]);
+        s = f32(s + f32(d * d));
+      }
+      const v = f32(det[base + p] - roundHalfEven(f32(Math.sqrt(s))));
+      if (v > best) {
+        best = v;
+        bestAt = p;
       }
     }
     const yy = Math.floor(bestAt / w);
@@ -240,7 +247,7 @@ export function refine(person: GroupedPerson, maps: HeatmapsAndTags, params: Par
     const at = (r: number, c: number) => det[base + r * w + c];
     const x = xx + 0.5 + (at(yy, Math.min(xx + 1, w - 1)) > at(yy, Math.max(xx - 1, 0)) ? 0.25 : -0.25);
     const y = yy + 0.5 + (at(Math.min(yy + 1, h - 1), xx) > at(Math.max(0, yy - 1), xx) ? 0.25 : -0.25);
-    if (val > 0 && person[j][2] === 0) {
+    if (val > 0) {
       person[j][0] = x;
       person[j][1] = y;
       person[j][2] = val;
