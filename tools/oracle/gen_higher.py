@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """HigherHRNet oracle cases for HRNet.js, made by running the OFFICIAL HigherHRNet code.
 
-Never run by the tests: they only read what this script wrote to tools/oracle/cases/ and
-tools/oracle/higher/.
+Never run by the tests: they only read what this script wrote to tools/oracle/cases/higher_* (network
+cases: manifest + checkpoint, as gen_extra.py's) and tools/oracle/higher/ (key manifests, group_synth).
 
     /usr/bin/python3 tools/oracle/gen_higher.py --official-dir /tmp/hh-official [--out tools/oracle]
 
@@ -388,8 +388,9 @@ def synth_maps(rng, people, joints, h, w, tag_dim, tag_per_joint, missing, close
 
 
 def case_group_synth(o, out):
-    name = 'higher_group_synth'
-    d = os.path.join(out, name)
+    # Not a network case (no manifest / checkpoint): kept beside the key manifests, not in cases/.
+    name = 'group_synth'
+    d = os.path.join(out, '..', 'higher', name)
     os.makedirs(d, exist_ok=True)
     variants = [
         dict(key='coco_ae2', joints=17, people=9, h=48, w=64, tag_dim=2, tag_per_joint=True, missing=0.2, close=[(0, 1), (2, 3)],
@@ -527,7 +528,7 @@ def main():
         write_key_manifests(o, official, args.out)
     for name in todo:
         if name in CASES:
-            size = CASES[name](o, os.path.join(args.out, 'cases'))
+            size = CASES[name](o, os.path.join(args.out, 'cases'))  # group_synth writes to <out>/higher/
             print(f'{name}: {size} bytes')
     print('official sha256:', {rel: ge.sha256(os.path.join(official, rel)) for rel in (
         'lib/models/pose_higher_hrnet.py', 'lib/utils/transforms.py', 'lib/core/inference.py', 'lib/core/group.py',

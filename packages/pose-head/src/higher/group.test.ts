@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { getFinalPreds } from './final-preds.js';
 import { heatmapNms, jointOrder, type ParserParams, parseHeatmaps, roundHalfEven } from './group.js';
 
-const dir = join(repoRoot(), 'tools', 'oracle', 'cases', 'higher_group_synth');
+const dir = join(repoRoot(), 'tools', 'oracle', 'higher', 'group_synth');
 
 interface SynthDoc {
   config: { DATASET: Record<string, number>; MODEL: { TAG_PER_JOINT: boolean }; TEST: Record<string, number | boolean> };

@@ -54,7 +54,7 @@ describe('munkres', () => {
   });
 
   it('gives the same pairs as python munkres 1.1.4 (ties included), from the oracle', () => {
-    const file = join(repoRoot(), 'tools', 'oracle', 'cases', 'higher_group_synth', 'munkres.json');
+    const file = join(repoRoot(), 'tools', 'oracle', 'higher', 'group_synth', 'munkres.json');
     const cases = JSON.parse(readFileSync(file, 'utf8')) as Array<{ matrix: number[][]; pairs: number[][] }>;
     expect(cases.length).toBe(10);
     for (const c of cases) expect(munkres(c.matrix)).toEqual(c.pairs);

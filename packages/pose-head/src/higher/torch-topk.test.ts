@@ -6,7 +6,7 @@ import { torchTopk } from './torch-topk.js';
 
 describe('torchTopk', () => {
   it('gives torch.topk indices, ties in the same order, on both CPU paths (oracle)', () => {
-    const file = join(repoRoot(), 'tools', 'oracle', 'cases', 'higher_group_synth', 'topk.json');
+    const file = join(repoRoot(), 'tools', 'oracle', 'higher', 'group_synth', 'topk.json');
     const cases = JSON.parse(readFileSync(file, 'utf8')) as Array<{ values: number[]; k: number; indices: number[] }>;
     expect(cases.length).toBe(10);
     expect(cases.some((c) => c.k * 64 <= c.values.length)).toBe(true);
