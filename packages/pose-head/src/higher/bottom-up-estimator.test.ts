@@ -29,6 +29,7 @@ describe('createBottomUpEstimator', () => {
     const image = { width: 40, height: 30, data: new Uint8Array(40 * 30 * 3) };
     const before = tf.memory().numTensors;
     await expect(noFlip.inferMaps(image)).rejects.toThrow(/needs a flip index/);
+    await expect(createBottomUpEstimator(model).inferMaps(image, { scaleFactor: [1, 0.75] })).rejects.toThrow(/scale 1 gives a 170×85 input; HigherHRNet needs multiples of 32/);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

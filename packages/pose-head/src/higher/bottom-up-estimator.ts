@@ -142,6 +142,13 @@ export class BottomUpPoseEstimator {
     const [det, tag] = tf.tidy(() => {
       let state: Aggregate = { finalHeatmaps: null, tagsList: [] };
       for (const s of [...scales].sort((a, b) => b - a)) {
+        const { size } = getMultiScaleSize(rgb.width, rgb.height, test.inputSize, s, minScale);
+        if (size[0] % 32 || size[1] % 32) {
+          throw new Error(
+            `scale ${s} gives a ${size[0]}×${size[1]} input; HigherHRNet needs multiples of 32 (its fuse layers upsample ×2, ×4, ×8): ` +
+              'choose scales whose sizes ceil64(min_scale·INPUT_SIZE)·s/min_scale are multiples of 32',
+          );
+        }
         const resized = resizeAlignMultiScale(rgb, test.inputSize, s, minScale);
         frame = { center: resized.center, scale: resized.scale };
         inputSizes.push(resized.size);
