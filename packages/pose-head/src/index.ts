@@ -54,3 +54,9 @@ export {
 export { munkres } from './higher/munkres.js';
 export { HigherHRNetModel } from './higher/pose-higher-hrnet.js';
 export { getMultiScaleSize, resizeAlignMultiScale } from './higher/transforms.js';
+export {
+  HIGHER_HRNET_PRESET_IDS,
+  type HigherHRNetPresetId,
+  getHigherHRNetPreset,
+  isHigherHRNetPresetId,
+} from './higher/higher-presets.js';

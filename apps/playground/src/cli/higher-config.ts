@@ -1,10 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import { parseConfigText, type StateDict } from '@hrnetjs/core';
-import { type HigherHRNetConfig, inferHigherHRNetConfig, isHigherHRNetStateDict, isHigherHRNetYaml, parseHigherHRNetConfig } from '@hrnetjs/pose-head';
+import {
+  type HigherHRNetConfig,
+  getHigherHRNetPreset,
+  inferHigherHRNetConfig,
+  isHigherHRNetPresetId,
+  isHigherHRNetStateDict,
+  isHigherHRNetYaml,
+  parseHigherHRNetConfig,
+} from '@hrnetjs/pose-head';
 import { userFileExists, userPath } from './paths.js';
 
-/** The HigherHRNet config of `--config <file>` when that file is an official HigherHRNet yaml; else null. */
-export async function higherConfigFromFile(spec: string | undefined): Promise<HigherHRNetConfig | null> {
+/**
+ * The HigherHRNet config of `--config <preset|file>`: a HigherHRNet preset id, or a file holding an
+ * official HigherHRNet yaml; null for anything else (the ordinary config loader handles it).
+ */
+export async function higherConfigFromSpec(spec: string | undefined): Promise<HigherHRNetConfig | null> {
+  if (spec && isHigherHRNetPresetId(spec)) return getHigherHRNetPreset(spec);
   if (!spec || !userFileExists(spec)) return null;
   const text = await readFile(userPath(spec), 'utf8');
   let root: unknown;
@@ -18,7 +30,7 @@ export async function higherConfigFromFile(spec: string | undefined): Promise<Hi
 
 /** The HigherHRNet config of a bottom-up run: the yaml given, else the architecture read from the weights. */
 export async function higherConfigFor(spec: string | undefined, stateDict: StateDict): Promise<{ config: HigherHRNetConfig; how: string }> {
-  const fromFile = await higherConfigFromFile(spec);
+  const fromFile = await higherConfigFromSpec(spec);
   if (fromFile) return { config: fromFile, how: `config ${spec}` };
   const config = inferHigherHRNetConfig(stateDict);
   return {

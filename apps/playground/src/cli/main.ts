@@ -28,7 +28,7 @@ commands:
            [--out overlay.png] [--backend …] [--detector <file>… [--detector-config c] [--person-class person]]
            top-down keypoints as the official test code (one pose per box; whole image without --box;
            with --detector: Faster R-CNN person boxes, rescoring and OKS-NMS); model read from the weights without --config
-           HigherHRNet weights or yaml (or --bottom-up): bottom-up multi-person test [--scales 2,1,0.5]
+           HigherHRNet weights, yaml or preset (higher-coco-w32-512 …) or --bottom-up: bottom-up test [--scales 2,1,0.5]
            [--results coco.json --image-id n] (COCO keypoint results for eval-keypoints)
   detect   <image> --weights <file> [--weights <file>]… [--config <preset|file>] [--json out.json]
            [--out overlay.png] [--score-threshold t] [--classes person,car|0,2] [--max-detections n] [--backend …]

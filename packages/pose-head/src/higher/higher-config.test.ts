@@ -4,6 +4,7 @@ import { ConfigError, readCheckpoint, type StateDict, type TensorData } from '@h
 import { oracleCase, repoRoot } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { inferHigherHRNetConfig, isHigherHRNetStateDict, isHigherHRNetYaml, parseHigherHRNetConfig } from './higher-config.js';
+import { HIGHER_HRNET_PRESET_IDS, getHigherHRNetPreset } from './higher-presets.js';
 
 const dir = join(repoRoot(), 'tools', 'oracle', 'higher');
 const yamlText = (name: string) => readFileSync(join(dir, `${name}.yaml`), 'utf8');
@@ -59,5 +60,25 @@ describe('inferHigherHRNetConfig', () => {
     const c = oracleCase(name);
     const inferred = inferHigherHRNetConfig(readCheckpoint(c.checkpoint).stateDict);
     expect(inferred.higher).toEqual(parseHigherHRNetConfig(c.configText).higher);
+  });
+});
+
+describe('getHigherHRNetPreset', () => {
+  it.each([
+    ['higher-coco-w32-512', 'w32_512'],
+    ['higher-coco-w48-640', 'w48_640'],
+    ['higher-crowdpose-w32-512', 'crowd_pose_w32_512'],
+  ])('%s equals the official yaml %s (architecture and test settings)', (id, yaml) => {
+    const preset = getHigherHRNetPreset(id);
+    const official = parseHigherHRNetConfig(yamlText(yaml));
+    expect(preset.higher).toEqual(official.higher);
+    expect(preset.backbone).toEqual(official.backbone);
+    expect(preset.test).toEqual(official.test);
+  });
+
+  it('lists six presets and names the valid ones for a typo', () => {
+    expect(HIGHER_HRNET_PRESET_IDS.length).toBe(6);
+    expect(getHigherHRNetPreset('higher-crowdpose-w48-640').test.inputSize).toBe(640);
+    expect(() => getHigherHRNetPreset('higher-coco-w40-512')).toThrow(/unknown HigherHRNet preset 'higher-coco-w40-512'; expected one of higher-coco-w32-512/);
   });
 });

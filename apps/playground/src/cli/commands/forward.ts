@@ -7,7 +7,7 @@ import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetj
 import { HigherHRNetModel } from '@hrnetjs/pose-head';
 import { createModel } from '../../models.js';
 import { CliError } from '../cli-error.js';
-import { higherConfigFromFile } from '../higher-config.js';
+import { higherConfigFromSpec } from '../higher-config.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import type { CommandContext } from './command.js';
@@ -26,7 +26,7 @@ const INTERMEDIATE = /^(stem|layer1|stage\d+_out_\d+)$/;
 export async function forwardCommand({ options, stderr }: CommandContext): Promise<void> {
   const backend = (options.string('backend') ?? 'auto') as BackendName;
   if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
-  const higher = await higherConfigFromFile(options.string('config'));
+  const higher = await higherConfigFromSpec(options.string('config'));
   const config = higher ?? (await loadModelConfig(options));
   const weightFiles = options.strings('weights');
   if (weightFiles.length === 0) throw new CliError('--weights <file> is required');

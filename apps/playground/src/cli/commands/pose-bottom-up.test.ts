@@ -9,8 +9,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 const higherDir = join(repoRoot(), 'tools', 'oracle', 'higher');
 
 describe('pnpm hrnet keys (HigherHRNet yamls)', () => {
-  it.each(['w32_512', 'w48_640'])('%s: equals the official state_dict key list key for key', async (name) => {
-    const { stdout, code, stderr } = await runHrnet('keys', '--config', join(higherDir, `${name}.yaml`));
+  // One through the official yaml, one through the preset id.
+  it.each([
+    ['w32_512', join(higherDir, 'w32_512.yaml')],
+    ['w48_640', 'higher-coco-w48-640'],
+  ])('%s: equals the official state_dict key list key for key (--config %s)', async (name, config) => {
+    const { stdout, code, stderr } = await runHrnet('keys', '--config', config);
     expect(stderr).not.toMatch(/error/i);
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(higherDir, `manifest_${name}.json`), 'utf8'));

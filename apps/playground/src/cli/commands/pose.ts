@@ -10,7 +10,7 @@ import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
 import { detectorConfig, readMergedWeights } from './detect.js';
 import { bottomUpPose } from './pose-bottom-up.js';
-import { higherConfigFromFile } from '../higher-config.js';
+import { higherConfigFromSpec } from '../higher-config.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 
@@ -55,7 +55,7 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
   const image = await readImageFile(userPath(positionals[0]));
   const stateDict = (await readCheckpointFile(userPath(weights))).stateDict;
   // HigherHRNet (bottom-up): asked for, or recognised from the weights or the yaml.
-  if (options.flag('bottom-up') || isHigherHRNetStateDict(stateDict) || (await higherConfigFromFile(options.string('config')))) {
+  if (options.flag('bottom-up') || isHigherHRNetStateDict(stateDict) || (await higherConfigFromSpec(options.string('config')))) {
     if (boxes.length || detectorFiles.length) throw new CliError('--box / --detector are for the top-down model; a bottom-up (HigherHRNet) model finds every person itself');
     if (!isHigherHRNetStateDict(stateDict)) throw new CliError('--bottom-up needs HigherHRNet weights (final_layers.0.weight is missing)');
     return bottomUpPose({ options, positionals, stdout, stderr }, image, stateDict, backend);
