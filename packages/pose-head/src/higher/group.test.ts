@@ -4,7 +4,7 @@ import { readNpyFile } from '@hrnetjs/core/node';
 import { repoRoot } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { getFinalPreds } from './final-preds.js';
-import { heatmapNms, jointOrder, type ParserParams, parseHeatmaps, roundHalfEven } from './group.js';
+import { heatmapNms, jointOrder, pairwiseSumF32, type ParserParams, parseHeatmaps, roundHalfEven } from './group.js';
 
 const dir = join(repoRoot(), 'tools', 'oracle', 'higher', 'group_synth');
 
@@ -47,7 +47,7 @@ describe('parseHeatmaps equals the official HeatmapParser on exact inputs', () =
     expect(people.length).toBe(doc.grouped.length);
     expect(people.length).toBeGreaterThan(1);
     people.forEach((p, i) => p.forEach((joint, j) => expect(Array.from(joint)).toEqual(doc.grouped[i][j])));
-    scores.forEach((s, i) => expect(s).toBeCloseTo(doc.scores[i], 6));
+    expect(scores).toEqual(doc.scores);
     const final = getFinalPreds(people, doc.center, doc.scale, doc.heatmap_size);
     final.forEach((p, i) =>
       p.forEach((joint, j) => {
@@ -77,5 +77,17 @@ describe('parser pieces', () => {
     const det = Float32Array.from([1, 3, 2, 0, 5, 1, 4, 0, 2]);
     expect(Array.from(heatmapNms(det, 1, 3, 3, 3, 1))).toEqual([0, 0, 0, 0, 5, 0, 0, 0, 0]);
     expect(Array.from(heatmapNms(det, 1, 3, 3, 1, 0))).toEqual(Array.from(det));
+  });
+});
+
+describe('pairwiseSumF32', () => {
+  it('is numpy float32 summation: 8 running sums from 8 values on, blocks of 128 split', () => {
+    // 2^24 + 1 is not a float32: a sequential float32 sum stays at 2^24; numpy's
+    // np.array([2**24] + [1]*15, np.float32).sum() prints 16777230.0.
+    const values = [16777216, ...new Array<number>(15).fill(1)];
+    expect(pairwiseSumF32(values)).toBe(16777230);
+    expect(pairwiseSumF32([1, 2, 3])).toBe(6);
+    const many = Array.from({ length: 300 }, (_, i) => (i % 7) - 3);
+    expect(pairwiseSumF32(many)).toBe(many.reduce((a, b) => a + b, 0));
   });
 });

@@ -105,9 +105,36 @@ export function topK(maps: HeatmapsAndTags, params: ParserParams): TopK {
   return result;
 }
 
-/** np.mean(list of float32 rows, axis=0) in float32. */
+/** numpy's float32 pairwise summation (the reduce loop of a contiguous or 1-D strided axis). */
+export function pairwiseSumF32(a: ArrayLike<number>, start = 0, n = a.length): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res = f32(res + a[start + i]);
+    return res;
+  }
+  if (n <= 128) {
+    const r = Array.from({ length: 8 }, (_, j) => f32(a[start + j]));
+    let i = 8;
+    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j++) r[j] = f32(r[j] + a[start + i + j]);
+    let res = f32(f32(f32(r[0] + r[1]) + f32(r[2] + r[3])) + f32(f32(r[4] + r[5]) + f32(r[6] + r[7])));
+    for (; i < n; i++) res = f32(res + a[start + i]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return f32(pairwiseSumF32(a, start, n2) + pairwiseSumF32(a, start + n2, n - n2));
+}
+
+/**
+ * np.mean(list of float32 rows, axis=0) in float32. numpy sums one tag value per row pairwise (the
+ * axis is then contiguous) but several per row one row after another.
+ */
 function meanRows(rows: Float32Array[], L: number): Float32Array {
   const out = new Float32Array(L);
+  if (L === 1) {
+    out[0] = f32(pairwiseSumF32(rows.map((r) => r[0])) / rows.length);
+    return out;
+  }
   for (let l = 0; l < L; l++) {
     let s = 0;
     for (const r of rows) s = f32(s + r[l]);
@@ -271,7 +298,8 @@ export function parseHeatmaps(
   }
   const people = matchByTag(topK(maps, params), maps, params);
   if (options.adjust) adjust(people, maps);
-  const scores = people.map((p) => f32(p.reduce((s, joint) => s + joint[2], 0) / J));
+  // `i[:, 2].mean()` in float32 (pairwise sum).
+  const scores = people.map((p) => f32(pairwiseSumF32(p.map((joint) => joint[2])) / J));
   if (options.refine) for (const p of people) refine(p, maps, params);
   return { people, scores };
 }
