@@ -246,6 +246,7 @@ export function refine(person: GroupedPerson, maps: HeatmapsAndTags, params: Par
   });
   if (!found.length) return;
   const prev = meanRows(found, L);
+  const squares = new Float32Array(L);
   for (let j = 0; j < J; j++) {
     // Only a joint the person lacks can change (the official code computes and drops the rest).
     if (person[j][2] !== 0) continue;
@@ -258,9 +259,17 @@ export function refine(person: GroupedPerson, maps: HeatmapsAndTags, params: Par
       if (!(det[base + p] > best)) continue;
       // float32 as numpy: ((tag − prev)² summed) ** 0.5, rounded half to even.
       let s = 0;
-      for (let l = 0; l < L; l++) {
-        const d = f32(tag[tagBase + p * L + l] - prev[l]);
-        s = f32(s + f32(d * d));
+      if (L < 8) {
+        for (let l = 0; l < L; l++) {
+          const d = f32(tag[tagBase + p * L + l] - prev[l]);
+          s = f32(s + f32(d * d));
+        }
+      } else {
+        for (let l = 0; l < L; l++) {
+          const d = f32(tag[tagBase + p * L + l] - prev[l]);
+          squares[l] = f32(d * d);
+        }
+        s = pairwiseSumF32(squares);
       }
       const v = f32(det[base + p] - roundHalfEven(f32(Math.sqrt(s))));
       if (v > best) {
