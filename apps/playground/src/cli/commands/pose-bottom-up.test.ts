@@ -11,9 +11,9 @@ const higherDir = join(repoRoot(), 'tools', 'oracle', 'higher');
 describe('pnpm hrnet keys (HigherHRNet yamls)', () => {
   // One through the official yaml, one through the preset id.
   it.each([
-    ['w32_512', join(higherDir, 'w32_512.yaml')],
-    ['w48_640', 'higher-coco-w48-640'],
-  ])('%s: equals the official state_dict key list key for key (--config %s)', async (name, config) => {
+    ['w32_512', 'its official yaml', join(higherDir, 'w32_512.yaml')],
+    ['w48_640', 'preset higher-coco-w48-640', 'higher-coco-w48-640'],
+  ])('%s: equals the official state_dict key list key for key (--config %s)', async (name, _label, config) => {
     const { stdout, code, stderr } = await runHrnet('keys', '--config', config);
     expect(stderr).not.toMatch(/error/i);
     expect(code).toBe(0);
