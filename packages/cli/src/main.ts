@@ -29,6 +29,8 @@ commands:
            [--out overlay.png] [--backend …] [--detector <file>… [--detector-config c] [--person-class person]]
            top-down keypoints as the official test code (one pose per box; whole image without --box;
            with --detector: Faster R-CNN person boxes, rescoring and OKS-NMS); model read from the weights without --config
+           HigherHRNet weights, yaml or preset (higher-coco-w32-512 …) or --bottom-up: bottom-up test [--scales 2,1,0.5]
+           [--results coco.json --image-id n] (COCO keypoint results for eval-keypoints)
   detect   <image> --weights <file> [--weights <file>]… [--config <preset|file>] [--json out.json]
            [--out overlay.png] [--score-threshold t] [--classes person,car|0,2] [--max-detections n] [--backend …]
            Faster R-CNN boxes as mmdet 2.x (test pipeline, rescaled to the image); preset inferred from the weights
@@ -76,6 +78,10 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       json: { type: 'string' },
       out: { type: 'string' },
       backend: { type: 'string' },
+      'bottom-up': { type: 'boolean' },
+      scales: { type: 'string' },
+      results: { type: 'string' },
+      'image-id': { type: 'string' },
     },
   },
   detect: {

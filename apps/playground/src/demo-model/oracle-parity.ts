@@ -7,8 +7,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
-import { fromNCHW, parseModelConfig, readCheckpoint, toNCHW } from '@hrnetjs/core';
+import { fromNCHW, parseConfigText, parseModelConfig, readCheckpoint, toNCHW } from '@hrnetjs/core';
 import { readNpyFile } from '@hrnetjs/core/node';
+import { HigherHRNetModel, isHigherHRNetYaml, parseHigherHRNetConfig } from '@hrnetjs/pose-head';
 import { createModel } from '@hrnetjs/cli';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -47,8 +48,11 @@ export async function runOracleParity(outDir: string, backend: string): Promise<
     if (!Array.isArray(manifest.outputs)) continue;
     let bytes: Uint8Array = await readFile(join(dir, manifest.checkpoint));
     if (manifest.checkpoint.endsWith('.gz')) bytes = gunzipSync(bytes);
-    const config = parseModelConfig(await readFile(join(dir, manifest.config), 'utf8'), { name });
-    const model = createModel(config);
+    const text = await readFile(join(dir, manifest.config), 'utf8');
+    // HigherHRNet cases (gen_higher.py) carry the official yaml layout with its DECONV head.
+    const higher = isHigherHRNetYaml(parseConfigText(text)) ? parseHigherHRNetConfig(text, { name }) : null;
+    const config = higher ?? parseModelConfig(text, { name });
+    const model = higher ? new HigherHRNetModel(higher) : createModel(config);
     const checkpoint = readCheckpoint(bytes);
     model.load(checkpoint.stateDict);
     const x = fromNCHW(await readNpyFile(join(dir, manifest.input.file)));

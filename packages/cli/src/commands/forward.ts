@@ -4,8 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type BackendName, fromNCHW, toNCHW } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend, writeNpyFile } from '@hrnetjs/core/node';
 import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { HigherHRNetModel } from '@hrnetjs/pose-head';
 import { createModel } from '../models.js';
 import { CliError } from '../cli-error.js';
+import { higherConfigFromSpec } from '../higher-config.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import type { CommandContext } from './command.js';
@@ -24,7 +26,8 @@ const INTERMEDIATE = /^(stem|layer1|stage\d+_out_\d+)$/;
 export async function forwardCommand({ options, stderr }: CommandContext): Promise<void> {
   const backend = (options.string('backend') ?? 'auto') as BackendName;
   if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
-  const config = await loadModelConfig(options);
+  const higher = await higherConfigFromSpec(options.string('config'));
+  const config = higher ?? (await loadModelConfig(options));
   const weightFiles = options.strings('weights');
   if (weightFiles.length === 0) throw new CliError('--weights <file> is required');
   const input = await readNpyFile(userPath(options.required('input')));
@@ -46,7 +49,7 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
   const hasHeads = [...merged.keys()].some((k) => k.startsWith('rpn_head.') || k.startsWith('roi_head.'));
   if (detectorConfig && !hasHeads) stderr('the weights hold no rpn_head / roi_head: writing the backbone and neck outputs only');
   const detector = detectorConfig && hasHeads ? new FasterRCNN(config) : null;
-  const model = detector ?? (detectorConfig ? new DetectionFeatureModel(config) : createModel(config));
+  const model = higher ? new HigherHRNetModel(higher) : (detector ?? (detectorConfig ? new DetectionFeatureModel(config) : createModel(config)));
   model.load(merged);
 
   const x = fromNCHW(input);

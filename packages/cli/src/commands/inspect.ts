@@ -1,6 +1,7 @@
 import { type DType, inferModelConfig, type ModelConfig, type PresetFit, rankPresets, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile } from '@hrnetjs/core/node';
 import { MODEL_BUILDERS } from '../models.js';
+import { describeHigherCheckpoint } from '../higher-config.js';
 import { userPath } from '../paths.js';
 import type { CommandContext } from './command.js';
 
@@ -52,6 +53,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
   void MODEL_BUILDERS; // every family's presets take part
   const ranked = rankPresets(checkpoint.stateDict);
   const inferred = tryInfer(checkpoint.stateDict);
+  const higher = describeHigherCheckpoint(checkpoint.stateDict);
   const fits = ranked.filter((f) => f.problems === 0);
   const summary = {
     file,
@@ -65,6 +67,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     ignored: checkpoint.ignored,
     fits: fits.map((f) => f.id),
     architecture: inferred ? { family: inferred.family, summary: describeArchitecture(inferred), backbone: inferred.backbone, head: inferred.head } : null,
+    higherHRNet: higher,
     closest: fits.length ? null : { preset: ranked[0].id, family: ranked[0].family, differences: describeFit(ranked[0]) },
   };
   if (options.flag('json')) {
@@ -80,7 +83,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     `dtypes:   ${Object.entries(dtypes).map(([d, n]) => `${d} ×${n}`).join(', ')}`,
   ];
   if (checkpoint.ignored.length) lines.push(`ignored:  ${checkpoint.ignored.join(', ')}`);
-  lines.push(`network:  ${inferred ? describeArchitecture(inferred) : 'not an HRNet state dict'}`);
+  lines.push(`network:  ${higher ?? (inferred ? describeArchitecture(inferred) : 'not an HRNet state dict')}`);
   if (fits.length) {
     lines.push(`fits:     ${fits.map((f) => `${f.id} (${f.family})`).join(', ')}`);
   } else {

@@ -2,12 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { type BackendName, type Box, boxFromXywh, configFromWeights, type ModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
 import type { Detector } from '@hrnetjs/detection-head';
-import { type Pose, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
+import { createPoseEstimator, drawPoses, isHigherHRNetStateDict, type Pose } from '@hrnetjs/pose-head';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
 import { loadDetector } from './detect.js';
+import { bottomUpPose } from './pose-bottom-up.js';
+import { higherConfigFromSpec } from '../higher-config.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 
@@ -51,6 +53,13 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
   if (boxes.length && detectorFiles.length) throw new CliError('give either --box or --detector, not both');
   const image = await readImageFile(userPath(positionals[0]));
   const checkpoint = await readCheckpointFile(userPath(weights));
+  const { stateDict } = checkpoint;
+  // HigherHRNet (bottom-up): asked for, or recognised from the weights or the yaml.
+  if (options.flag('bottom-up') || isHigherHRNetStateDict(stateDict) || (await higherConfigFromSpec(options.string('config')))) {
+    if (boxes.length || detectorFiles.length) throw new CliError('--box / --detector are for the top-down model; a bottom-up (HigherHRNet) model finds every person itself');
+    if (!isHigherHRNetStateDict(stateDict)) throw new CliError('--bottom-up needs HigherHRNet weights (final_layers.0.weight is missing)');
+    return bottomUpPose({ options, positionals, stdout, stderr }, image, stateDict, backend);
+  }
   let config: ModelConfig;
   if (options.string('config')) {
     config = await loadModelConfig(new Options({ config: options.string('config'), family: 'pose', 'batch-norm': options.string('batch-norm') }));
