@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, toRgbImage } from '@hrnetjs/core';
+import { encodeMask, type ImageInput, type Rle, toRgbImage } from '@hrnetjs/core';
 import { COCO_CLASSES } from './coco-classes.js';
-import type { FasterRCNN, SimpleTestOptions } from './faster-rcnn.js';
+import type { FasterRCNN, SimpleTestOptions, TwoStageRoIHead } from './faster-rcnn.js';
 import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
 
 /** One detected object, in original-image pixels (the Transformers.js object-detection shape + id). */
@@ -12,6 +12,18 @@ export interface Detection {
   /** 0-based class index (mmdet label). */
   labelId: number;
   score: number;
+  /** Instance mask (models with a mask head): row-major 0/1 bitmap of the original image + COCO RLE. */
+  mask?: InstanceMask;
+}
+
+/** One detection's mask in original-image pixels. */
+export interface InstanceMask {
+  width: number;
+  height: number;
+  /** Row-major, 1 = object. */
+  data: Uint8Array;
+  /** The same mask as COCO compressed RLE (pycocotools `mask.encode`, column-major runs). */
+  rle: Rle;
 }
 
 /** Options of {@link detect}. */
@@ -50,7 +62,7 @@ function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly
  * normalise, pad, run, rescale to the original image. Sorted by descending score. Every tensor it
  * creates is disposed.
  */
-export async function detect(model: FasterRCNN, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
+export async function detect(model: FasterRCNN<TwoStageRoIHead>, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
   const rgb = await toRgbImage(image);
   const names = model.classNames;
   const allowedLabels = options.classes ? resolveClasses(options.classes, names) : undefined;
@@ -69,8 +81,13 @@ export async function detect(model: FasterRCNN, image: ImageInput, options: Dete
       label: names[result.labels[i]],
       labelId: result.labels[i],
       score,
+      ...(result.masks ? { mask: instanceMask(result.masks.masks[i], result.masks.height, result.masks.width) } : {}),
     }));
   } finally {
     x.dispose();
   }
+}
+
+function instanceMask(data: Uint8Array, height: number, width: number): InstanceMask {
+  return { width, height, data, rle: encodeMask(data, height, width) };
 }

@@ -2,10 +2,19 @@ export { AnchorGenerator, type AnchorGeneratorConfig } from './anchor-generator.
 export { Shared2FCBBoxHead } from './bbox-head.js';
 export { COCO_CLASSES } from './coco-classes.js';
 export { deltaXYWHDecode, deltaXYWHEncode, type DeltaXYWHCoderConfig } from './delta-xywh-coder.js';
-export { type Detection, type DetectOptions, detect, detectorClassNames } from './detect.js';
+export { type Detection, type DetectOptions, detect, detectorClassNames, type InstanceMask } from './detect.js';
 export { DetectionFeatureModel } from './detection-model.js';
 export { drawDetections } from './draw-detections.js';
-export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult } from './faster-rcnn.js';
+export { CascadeRCNN } from './cascade-rcnn.js';
+export { type CascadeConfig, parseCascadeConfig } from './cascade-rcnn-config.js';
+export { CascadeRoIHead } from './cascade-roi-head.js';
+export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult, type TwoStageRoIHead } from './faster-rcnn.js';
+export { ConvTranspose2d, FCNMaskHead, type MaskHeadConfig } from './fcn-mask-head.js';
+export { MaskRCNN } from './mask-rcnn.js';
+export { type MaskBranchConfig, parseMaskBranch } from './mask-rcnn-config.js';
+export { MaskRoIHead } from './mask-roi-head.js';
+export { getSegMasks, type InstanceMasks, maskRois, pasteMask } from './paste-mask.js';
+export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind } from './two-stage.js';
 export {
   type BBoxHeadConfig,
   type FasterRcnnConfig,
@@ -14,6 +23,8 @@ export {
   isFasterRcnnDetector,
   parseFasterRcnnConfig,
   parseImageMeta,
+  readBBoxHead,
+  readRoIExtractor,
   type RPNHeadConfig,
   type RpnTestConfig,
 } from './faster-rcnn-config.js';

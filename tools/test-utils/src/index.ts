@@ -1,5 +1,5 @@
 export { type Difference, difference } from './compare.js';
 export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
-export { iou, matchedFraction } from './match-boxes.js';
+export { iou, matchDetections, matchedFraction } from './match-boxes.js';
 export { type CliResult, runHrnet } from './run-hrnet.js';
 export { type OracleCase, oracleCase, oracleDifferences, type OracleManifest } from './oracle-case.js';

@@ -1,0 +1,29 @@
+import type { ModelConfig } from '@hrnetjs/core';
+import { CascadeRCNN } from './cascade-rcnn.js';
+import { FasterRCNN, type TwoStageRoIHead } from './faster-rcnn.js';
+import { isFasterRcnnDetector } from './faster-rcnn-config.js';
+import { MaskRCNN } from './mask-rcnn.js';
+
+/** Which mmdet 2.x two-stage model a detector dict describes. */
+export type TwoStageKind = 'faster_rcnn' | 'mask_rcnn' | 'cascade_rcnn' | 'cascade_mask_rcnn';
+
+/** A two-stage detector of any {@link TwoStageKind}. */
+export type TwoStageDetector = FasterRCNN<TwoStageRoIHead>;
+
+/** The kind of an mmdet detector dict, from its `roi_head` (type, mask_head); undefined if not two-stage. */
+export function twoStageKind(detector: Record<string, unknown> | undefined): TwoStageKind | undefined {
+  if (!isFasterRcnnDetector(detector)) return undefined;
+  const roi = detector.roi_head as Record<string, unknown>;
+  const cascade = roi.type === 'CascadeRoIHead';
+  const mask = roi.mask_head !== undefined && roi.mask_head !== null;
+  return cascade ? (mask ? 'cascade_mask_rcnn' : 'cascade_rcnn') : mask ? 'mask_rcnn' : 'faster_rcnn';
+}
+
+/** Builds the {@link FasterRCNN}, {@link MaskRCNN} or {@link CascadeRCNN} an mmdet config describes. */
+export function createTwoStageDetector(config: ModelConfig): TwoStageDetector {
+  const kind = config.head.type === 'mmdet' ? twoStageKind(config.head.detector) : undefined;
+  if (kind === undefined) throw new Error(`config '${config.name}' is not an mmdet two-stage detector (it needs rpn_head and roi_head)`);
+  if (kind === 'mask_rcnn') return new MaskRCNN(config);
+  if (kind === 'cascade_rcnn' || kind === 'cascade_mask_rcnn') return new CascadeRCNN(config);
+  return new FasterRCNN(config);
+}

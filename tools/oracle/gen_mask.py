@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+"""Mask R-CNN / Cascade (Mask) R-CNN oracle cases for HRNet.js, made by running mmdetection 2.x.
+
+Never run by the tests: they only read what this script wrote to tools/oracle/cases/.
+
+    /usr/bin/python3 tools/oracle/gen_mask.py --mmdet-root /tmp/mmdet --shims ../shared/tools/oracle-shims
+
+--mmdet-root holds the UNEDITED `mmdet/` package and `configs/` of mmdetection 2.x (see
+tools/oracle/README.md: `git archive` of BitStrawber/mmdetection @ ca11860f, the v2.25.0 bump, whose
+Faster R-CNN path reproduces shared/fixtures/det made with v2.28.2). --shims is
+shared/tools/oracle-shims: `mmdet_scaffold.py` registers the mmdet modules without mmdet/__init__.py;
+`mmcv_min` stands in for mmcv 1.7's compiled ops: `mmcv.ops.RoIAlign` = torchvision.ops.roi_align(
+aligned=True) — what mmdet's `roi_layer=dict(type='RoIAlign', output_size=14, sampling_ratio=0)`
+means (mmcv's RoIAlign defaults: pool_mode 'avg', aligned True) — and `mmcv.ops.nms` = torchvision nms.
+
+Writes:
+  cases/mmdet_mask_rcnn/          tiny MaskRCNN (non-default: 7 classes, 2 mask convs of 12 ch, mask_thr 0.4)
+  cases/mmdet_cascade_mask_rcnn/  tiny CascadeRCNN with masks (3 stages, class-agnostic stage coders)
+  cases/mmdet_cascade_rcnn/       tiny CascadeRCNN boxes only (class-specific regression in stage 2)
+  cases/mmdet_key_manifests/      state_dict names + shapes of the model-zoo configs (mask / cascade)
+"""
+
+import argparse
+import copy
+import importlib.util
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+torch.set_num_threads(1)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_helpers():
+    spec = importlib.util.spec_from_file_location('gen_extra', os.path.join(HERE, 'gen_extra.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def load_config(path):
+    """mmcv Config.fromfile stand-in: exec the .py file, merge `_base_` dicts (`_delete_` honoured)."""
+    ns = {}
+    with open(path) as f:
+        exec(compile(f.read(), path, 'exec'), ns)
+    cfg = {k: v for k, v in ns.items() if not k.startswith('__') and not callable(v) and not isinstance(v, type(os))}
+    bases = cfg.pop('_base_', [])
+    bases = [bases] if isinstance(bases, str) else bases
+    merged = {}
+    for b in bases:
+        merged = merge(merged, load_config(os.path.join(os.path.dirname(path), b)))
+    return merge(merged, cfg)
+
+
+def merge(a, b):
+    if isinstance(b, dict) and b.get('_delete_'):
+        return {k: v for k, v in b.items() if k != '_delete_'}
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return copy.deepcopy(b)
+    out = copy.deepcopy(a)
+    for k, v in b.items():
+        out[k] = merge(out[k], v) if k in out else merge({}, v) if isinstance(v, dict) else copy.deepcopy(v)
+    return out
+
+
+def to_cfg(d):
+    from mmcv.utils import ConfigDict
+    if isinstance(d, dict):
+        return ConfigDict({k: to_cfg(v) for k, v in d.items()})
+    if isinstance(d, (list, tuple)):
+        return type(d)(to_cfg(v) for v in d)
+    return d
+
+
+def jsonable(d):
+    if isinstance(d, dict):
+        return {k: jsonable(v) for k, v in d.items()}
+    if isinstance(d, (list, tuple)):
+        return [jsonable(v) for v in d]
+    if isinstance(d, np.ndarray):
+        return d.tolist()
+    return d
+
+
+def tiny_backbone(widths):
+    st = lambda n, blocks, ch: dict(num_modules=1, num_branches=n, block='BASIC', num_blocks=blocks, num_channels=ch)
+    return dict(type='HRNet', extra=dict(
+        stage1=dict(num_modules=1, num_branches=1, block='BOTTLENECK', num_blocks=(1,), num_channels=(8,)),
+        stage2=st(2, (1, 1), tuple(widths[:2])),
+        stage3=st(3, (1, 1, 1), tuple(widths[:3])),
+        stage4=st(4, (1, 1, 1, 1), tuple(widths))))
+
+
+def coder(stds):
+    return dict(type='DeltaXYWHBBoxCoder', target_means=[0., 0., 0., 0.], target_stds=stds)
+
+
+def bbox_head(ch, fc, k, stds, agnostic):
+    return dict(type='Shared2FCBBoxHead', in_channels=ch, fc_out_channels=fc, roi_feat_size=7, num_classes=k,
+                bbox_coder=coder(stds), reg_class_agnostic=agnostic,
+                loss_cls=dict(type='CrossEntropyLoss', use_sigmoid=False, loss_weight=1.0),
+                loss_bbox=dict(type='L1Loss', loss_weight=1.0))
+
+
+def roi_extractor(ch, size):
+    return dict(type='SingleRoIExtractor', roi_layer=dict(type='RoIAlign', output_size=size, sampling_ratio=0),
+                out_channels=ch, featmap_strides=[4, 8, 16, 32])
+
+
+def tiny_model(kind, ch=16, k=7):
+    model = dict(
+        type='MaskRCNN' if kind == 'mask' else 'CascadeRCNN',
+        backbone=tiny_backbone([6, 12, 18, 24]),
+        neck=dict(type='HRFPN', in_channels=[6, 12, 18, 24], out_channels=ch, num_outs=5),
+        rpn_head=dict(type='RPNHead', in_channels=ch, feat_channels=8,
+                      anchor_generator=dict(type='AnchorGenerator', scales=[8], ratios=[0.5, 1.0, 2.0], strides=[4, 8, 16, 32, 64]),
+                      bbox_coder=coder([1.0, 1.0, 1.0, 1.0]),
+                      loss_cls=dict(type='CrossEntropyLoss', use_sigmoid=True, loss_weight=1.0),
+                      loss_bbox=dict(type='L1Loss', loss_weight=1.0)),
+        test_cfg=dict(rpn=dict(nms_pre=400, max_per_img=200, nms=dict(type='nms', iou_threshold=0.7), min_bbox_size=0),
+                      rcnn=dict(score_thr=0.05, nms=dict(type='nms', iou_threshold=0.5), max_per_img=25, mask_thr_binary=0.4)))
+    mask_head = dict(type='FCNMaskHead', num_convs=2, in_channels=ch, conv_out_channels=12, num_classes=k,
+                     loss_mask=dict(type='CrossEntropyLoss', use_mask=True, loss_weight=1.0))
+    if kind == 'mask':
+        model['roi_head'] = dict(type='StandardRoIHead', bbox_roi_extractor=roi_extractor(ch, 7),
+                                 bbox_head=bbox_head(ch, 16, k, [0.1, 0.1, 0.2, 0.2], False),
+                                 mask_roi_extractor=roi_extractor(ch, 14), mask_head=mask_head)
+    else:
+        stages = [bbox_head(ch, 16, k, [0.1, 0.1, 0.2, 0.2], True),
+                  bbox_head(ch, 16, k, [0.05, 0.05, 0.1, 0.1], kind == 'cascade'),  # class-specific in the box-only case
+                  bbox_head(ch, 16, k, [0.033, 0.033, 0.067, 0.067], True)]
+        model['roi_head'] = dict(type='CascadeRoIHead', num_stages=3, stage_loss_weights=[1, 0.5, 0.25],
+                                 bbox_roi_extractor=roi_extractor(ch, 7), bbox_head=stages)
+        if kind == 'cascade_mask':
+            model['roi_head'].update(mask_roi_extractor=roi_extractor(ch, 14), mask_head=mask_head)
+        else:
+            model['test_cfg']['rcnn'].pop('mask_thr_binary')
+    return model
+
+
+def calibrate_heads(model, x, metas, seed):
+    """One test pass; then logits layers are rescaled so their outputs have a fixed std (scores away
+    from saturation and ties) and regression layers shrunk by 10 so boxes stay near their RoIs."""
+    targets = {}
+    for name, m in model.named_modules():
+        if name.endswith('rpn_cls'):
+            targets[name] = 1.0
+        elif name.endswith('fc_cls'):
+            targets[name] = 2.0
+        elif name.endswith('conv_logits'):
+            targets[name] = 3.0
+    got = {}
+    hooks = [m.register_forward_hook(lambda mod, i, o, n=n: None if n in got else got.update({n: o.detach().clone()}))
+             for n, m in model.named_modules() if n in targets]
+    with torch.no_grad():
+        model.simple_test(x, metas, rescale=True)
+    for h in hooks:
+        h.remove()
+    with torch.no_grad():
+        for name, m in model.named_modules():
+            if name.endswith('rpn_reg') or name.endswith('fc_reg'):
+                m.weight.mul_(0.1)
+                m.bias.mul_(0.1)
+            if name in got:
+                o = got[name]
+                s = targets[name] / o.std().item()
+                m.weight.mul_(s)
+                if name.endswith('rpn_cls'):
+                    m.bias.mul_(s)
+                else:  # centre every class column / channel so that every class gets detections
+                    dims = [d for d in range(o.dim()) if d != 1]
+                    m.bias.sub_(o.mean(dim=dims)).mul_(s)
+
+
+def run_test(model, x, metas, rescale, num_classes, kind):
+    """simple_test with the detections captured in NMS order (run-time wrappers, no file edited)."""
+    rh = model.roi_head
+    rec = {}
+    if kind == 'mask':
+        orig = rh.simple_test_bboxes
+
+        def wrapped(*a, **kw):
+            b, l = orig(*a, **kw)
+            rec['bboxes'], rec['labels'] = b[0].clone(), l[0].clone()
+            return b, l
+        rh.simple_test_bboxes = wrapped
+        heads = [rh.mask_head]
+    else:
+        heads = []
+        orig_get = rh.bbox_head[-1].get_bboxes
+
+        def wrapped_get(*a, **kw):
+            b, l = orig_get(*a, **kw)
+            rec['bboxes'], rec['labels'] = b.clone(), l.clone()
+            return b, l
+        rh.bbox_head[-1].get_bboxes = wrapped_get
+        if rh.with_mask:
+            heads = list(rh.mask_head)
+    mask_logits = []
+    hooks = [h.register_forward_hook(lambda mod, i, o: None if mask_logits.append(o.detach().clone()) else None) for h in heads]
+    prop = {}
+    orig_rpn = model.rpn_head.simple_test_rpn
+
+    def rpn_wrapped(*a, **kw):
+        p = orig_rpn(*a, **kw)
+        prop['p'] = p[0].clone()
+        return p
+    model.rpn_head.simple_test_rpn = rpn_wrapped
+    with torch.no_grad():
+        result = model.simple_test(x, metas, rescale=rescale)[0]
+    for h in hooks:
+        h.remove()
+    del model.rpn_head.simple_test_rpn
+    if kind == 'mask':
+        del rh.simple_test_bboxes
+    else:
+        del rh.bbox_head[-1].get_bboxes
+    bboxes, labels = rec['bboxes'].numpy(), rec['labels'].numpy().astype(np.int32)
+    out = {'proposals': prop['p'].numpy(), 'det_bboxes': bboxes, 'det_labels': labels}
+    if heads:
+        bbox_res, segm_res = result
+        # bbox2result / get_seg_masks group by class keeping NMS order inside a class: undo that.
+        taken = [0] * num_classes
+        masks = []
+        for i, c in enumerate(labels):
+            assert np.array_equal(bbox_res[c][taken[c]], bboxes[i])
+            masks.append(segm_res[c][taken[c]])
+            taken[c] += 1
+        out['masks'] = np.stack(masks).astype(bool) if masks else np.zeros((0, 1, 1), bool)
+        idx = np.arange(len(labels))
+        # the label channel of each stage's mask logits [N, 28, 28]
+        out['mask_logits'] = np.stack([m.numpy()[idx, labels] for m in mask_logits])
+    return out
+
+
+def make_case(helpers, scaffold_b, kind, name, out_dir, seeds, image):
+    torch.manual_seed(seeds[0])
+    cfg = tiny_model(kind)
+    from mmcv.utils import ConfigDict
+    model = scaffold_b.build_detector(to_cfg(copy.deepcopy(cfg)), test_cfg=to_cfg(copy.deepcopy(cfg['test_cfg'])))
+    model.eval()
+    helpers.init_weights(model, seeds[0])
+    (pad_h, pad_w), (img_h, img_w), (ori_h, ori_w) = image
+    helpers.calibrate_bn(model.backbone, helpers.randn([2, 3, pad_h, pad_w], seeds[1]), seeds[2])
+    x = helpers.randn([1, 3, pad_h, pad_w], seeds[3])
+    sf = np.array([img_w / ori_w, img_h / ori_h, img_w / ori_w, img_h / ori_h], dtype=np.float32)
+    meta = dict(img_shape=(img_h, img_w, 3), ori_shape=(ori_h, ori_w, 3), pad_shape=(pad_h, pad_w, 3),
+                scale_factor=sf, flip=False, batch_input_shape=(pad_h, pad_w))
+    calibrate_heads(model, x, [meta], seeds[4])
+    sd = model.state_dict()
+    k = cfg['roi_head']['bbox_head']['num_classes'] if kind == 'mask' else cfg['roi_head']['bbox_head'][0]['num_classes']
+    res = run_test(model, x, [meta], True, k, kind)
+    res_noscale = run_test(model, x, [meta], False, k, kind)
+    # reload check: a fresh official model with the written weights gives the same detections
+    fresh = scaffold_b.build_detector(to_cfg(copy.deepcopy(cfg)), test_cfg=to_cfg(copy.deepcopy(cfg['test_cfg'])))
+    fresh.load_state_dict(sd, strict=True)
+    fresh.eval()
+    again = run_test(fresh, x, [meta], True, k, kind)
+    reload_ok = bool(np.array_equal(again['det_bboxes'], res['det_bboxes']))
+
+    case_dir = os.path.join(out_dir, name)
+    shutil.rmtree(case_dir, ignore_errors=True)
+    os.makedirs(case_dir)
+    torch.save(sd, os.path.join(case_dir, 'model.pth'))
+    config = dict(cfg)
+    config['img_metas'] = [dict(img_shape=[img_h, img_w, 3], ori_shape=[ori_h, ori_w, 3], pad_shape=[pad_h, pad_w, 3],
+                                scale_factor=sf.tolist())]
+    config['rescale'] = True
+    with open(os.path.join(case_dir, 'config.json'), 'w') as f:
+        json.dump(jsonable(config), f, indent=1)
+        f.write('\n')
+    np.save(os.path.join(case_dir, 'input.npy'), x.numpy().astype(np.float32))
+    files = {}
+    for suffix, r in (('', res), ('_noscale', res_noscale)):
+        for key, arr in r.items():
+            if suffix and key in ('proposals', 'mask_logits'):
+                continue
+            if key == 'masks':
+                # bit-packed [N, H, W] bool (np.packbits of the C-order flattening) keeps the case small
+                np.save(os.path.join(case_dir, f'masks{suffix}_packed.npy'), np.packbits(arr.reshape(-1)))
+                files[f'masks{suffix}_packed'] = {'shape': list(arr.shape), 'pixels_set': int(arr.sum())}
+            else:
+                a = np.ascontiguousarray(arr)
+                np.save(os.path.join(case_dir, f'{key}{suffix}.npy'), a)
+                files[key + suffix] = {'shape': list(a.shape)}
+    scores = res['det_bboxes'][:, 4]
+    gaps = np.diff(np.sort(scores))
+    manifest = dict(case=name, checkpoint='model.pth', config='config.json', input={'file': 'input.npy', 'shape': list(x.shape)},
+                    files=files, reload_identical=reload_ok, num_detections=int(len(scores)),
+                    min_score_gap=float(gaps.min()) if len(gaps) else None,
+                    labels=sorted(set(res['det_labels'].tolist())), seeds=seeds, env=helpers.ENV)
+    with open(os.path.join(case_dir, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=1)
+        f.write('\n')
+    write_readme(case_dir, name, kind, cfg, manifest, meta)
+    print(name, json.dumps({k: v for k, v in manifest.items() if k in ('num_detections', 'labels', 'reload_identical', 'min_score_gap')}))
+
+
+def write_readme(case_dir, name, kind, cfg, manifest, meta):
+    what = {'mask': 'MaskRCNN (StandardRoIHead with mask_roi_extractor + FCNMaskHead)',
+            'cascade_mask': 'CascadeRCNN with masks (CascadeRoIHead, 3 stages, one FCNMaskHead per stage)',
+            'cascade': 'CascadeRCNN, boxes only (CascadeRoIHead, 3 stages; stage 2 class-specific regression)'}[kind]
+    sizes = '\n'.join(f'| {fn} | {os.path.getsize(os.path.join(case_dir, fn))} |' for fn in sorted(os.listdir(case_dir)))
+    text = f"""# {name} — mmdetection 2.x {what} on a tiny HRNet + HRFPN
+
+- code: the unedited `mmdet/` package of BitStrawber/mmdetection @ ca11860f4f3c3ca2ce8340e2686eeaec05b29111
+  (official history up to "Bump version to v2.25.0"), imported through shared/tools/oracle-shims
+  (`mmdet_scaffold.setup`, `setup_detector`, `setup_mask_cascade`; `mmcv_min`: RoIAlign =
+  torchvision.ops.roi_align(aligned=True, sampling_ratio=0) — what `roi_layer=dict(type='RoIAlign',
+  output_size=…, sampling_ratio=0)` means with mmcv 1.x defaults — and torchvision NMS).
+- model: `config.json` (the mmdet model dict, plus the `img_metas[0]` and `rescale` used); built with
+  the scaffold's `build_detector`, run with `model.simple_test(input, img_metas, rescale=…)` on CPU, so
+  `get_seg_masks` pastes each mask alone (`skip_empty=True`, mmdet's CPU path).
+- image meta: padded input {meta['pad_shape'][:2]}, img_shape {meta['img_shape'][:2]}, ori_shape
+  {meta['ori_shape'][:2]}, scale_factor {[float(v) for v in meta['scale_factor']]} (float32).
+- weights: gen_extra.py's recipe (kaiming-normal conv/linear, BN U(0.5, 1.5) / N(0, 0.1), BN stats
+  calibrated on a separate input), seeds {manifest['seeds']}; then one test pass rescales `rpn_cls`
+  (logit std 1), every `fc_cls` (std 2) and `conv_logits` (std 3), the last two with every class
+  column / channel centred, and shrinks `rpn_reg` /
+  `fc_reg` by 10, so scores and mask probabilities stay away from saturation and ties.
+- a fresh official model loading model.pth reproduces the detections exactly: {manifest['reload_identical']}.
+- {manifest['num_detections']} detections, labels {manifest['labels']}, smallest gap between sorted
+  scores {manifest['min_score_gap']}.
+
+## Files
+
+- `proposals.npy` [P, 5]: RPN proposals (input coordinates).
+- `det_bboxes.npy` [N, 5] / `det_labels.npy` [N] int32: detections in the NMS output order, rescaled
+  to the original image (`rescale=True`); `*_noscale` the same with `rescale=False`.
+- `masks_packed.npy` (and `masks_noscale_packed.npy`): `np.packbits` of the [N, H, W] bool masks of
+  `get_seg_masks`, in the order of `det_bboxes` (regrouped from mmdet's per-class lists, which keep
+  the NMS order inside a class); shapes in manifest.json (`rescale=True`: ori_shape; `rescale=False`:
+  round(ori_shape × scale_factor), as mmdet computes it).
+- `mask_logits.npy` [S, N, 28, 28]: the mask head output (logits) at each detection's label channel,
+  one row per mask head run (S = 1 for Mask R-CNN, 3 stages for Cascade Mask R-CNN).
+
+| file | bytes |
+| --- | --- |
+{sizes}
+"""
+    with open(os.path.join(case_dir, 'README.md'), 'w') as f:
+        f.write(text)
+
+
+def key_manifests(scaffold_b, mmdet_root, out_dir):
+    """state_dict names + shapes of the HRNet model-zoo configs (built with random init, never run)."""
+    d = os.path.join(out_dir, 'mmdet_key_manifests')
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for cfg_name in ('mask_rcnn_hrnetv2p_w18_1x_coco', 'mask_rcnn_hrnetv2p_w32_1x_coco', 'mask_rcnn_hrnetv2p_w40_1x_coco',
+                     'cascade_rcnn_hrnetv2p_w32_20e_coco', 'cascade_mask_rcnn_hrnetv2p_w18_20e_coco',
+                     'cascade_mask_rcnn_hrnetv2p_w32_20e_coco', 'cascade_mask_rcnn_hrnetv2p_w40_20e_coco'):
+        cfg = load_config(os.path.join(mmdet_root, 'configs', 'hrnet', cfg_name + '.py'))['model']
+        cfg['backbone'].pop('init_cfg', None)
+        cfg.pop('train_cfg', None)  # assigners / samplers are training-only and not in the scaffold
+        model = scaffold_b.build_detector(to_cfg(cfg), test_cfg=to_cfg(cfg.get('test_cfg')))
+        sd = model.state_dict()
+        with open(os.path.join(d, cfg_name + '.json'), 'w') as f:
+            json.dump({'config': f'configs/hrnet/{cfg_name}.py', 'keys': [[k, list(v.shape)] for k, v in sd.items()]}, f)
+            f.write('\n')
+        print(cfg_name, len(sd))
+        del model
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--mmdet-root', required=True)
+    ap.add_argument('--shims', required=True)
+    ap.add_argument('--out', default=os.path.join(HERE, 'cases'))
+    ap.add_argument('--only', default='')
+    a = ap.parse_args()
+    sys.path.insert(0, a.shims)
+    import mmdet_scaffold
+    mmdet_scaffold.setup(a.mmdet_root, os.path.join(a.shims, 'mmcv_min'))
+    mmdet_scaffold.setup_detector(a.mmdet_root)
+    b = mmdet_scaffold.setup_mask_cascade(a.mmdet_root)
+    helpers = load_helpers()
+    torch.use_deterministic_algorithms(False)
+    only = set(filter(None, a.only.split(',')))
+    image = ((160, 224), (150, 213), (120, 170))
+    if not only or 'mask' in only:
+        make_case(helpers, b, 'mask', 'mmdet_mask_rcnn', a.out, [9101, 9102, 9103, 9104, 9105], image)
+    if not only or 'cascade_mask' in only:
+        make_case(helpers, b, 'cascade_mask', 'mmdet_cascade_mask_rcnn', a.out, [9201, 9202, 9203, 9204, 9205],
+                  ((192, 160), (180, 150), (200, 167)))
+    if not only or 'cascade' in only:
+        make_case(helpers, b, 'cascade', 'mmdet_cascade_rcnn', a.out, [9301, 9302, 9303, 9304, 9305], image)
+    if not only or 'keys' in only:
+        key_manifests(b, a.mmdet_root, a.out)
+
+
+if __name__ == '__main__':
+    main()
