@@ -143,7 +143,7 @@ def tiny_model(kind, ch=16, k=7):
     return model
 
 
-def calibrate_heads(model, x, metas, seed):
+def calibrate_heads(model, x, metas, seed, reg_std=None):
     """One test pass; then logits layers are rescaled so their outputs have a fixed std (scores away
     from saturation and ties) and regression layers shrunk by 10 so boxes stay near their RoIs."""
     targets = {}
@@ -154,6 +154,8 @@ def calibrate_heads(model, x, metas, seed):
             targets[name] = 2.0
         elif name.endswith('conv_logits'):
             targets[name] = 3.0
+        elif reg_std is not None and (name.endswith('rpn_reg') or name.endswith('fc_reg')):
+            targets[name] = reg_std
     got = {}
     hooks = [m.register_forward_hook(lambda mod, i, o, n=n: None if n in got else got.update({n: o.detach().clone()}))
              for n, m in model.named_modules() if n in targets]
@@ -163,9 +165,14 @@ def calibrate_heads(model, x, metas, seed):
         h.remove()
     with torch.no_grad():
         for name, m in model.named_modules():
-            if name.endswith('rpn_reg') or name.endswith('fc_reg'):
+            if (name.endswith('rpn_reg') or name.endswith('fc_reg')) and reg_std is None:
                 m.weight.mul_(0.1)
                 m.bias.mul_(0.1)
+            elif name.endswith('rpn_reg') or name.endswith('fc_reg'):
+                s = reg_std / got[name].std().item()
+                m.weight.mul_(s)
+                m.bias.sub_(got[name].mean(dim=[d for d in range(got[name].dim()) if d != 1])).mul_(s)
+                continue
             if name in got:
                 o = got[name]
                 s = targets[name] / o.std().item()
@@ -347,6 +354,74 @@ def write_readme(case_dir, name, kind, cfg, manifest, meta):
         f.write(text)
 
 
+def pipeline_case(helpers, scaffold_b, out_dir, det_pipeline):
+    """The mmdet_mask_rcnn architecture on shared/fixtures/det_pipeline's image, as mmdet's test pipeline
+    feeds it (its README: network input rebuilt from resized.png + normalize_lut.npy, checked by
+    sha256; img_metas.json as Collect gave them). Outputs only: detections + masks on the 500×375
+    original image, for the library `detect()` and CLI `hrnet detect` tests."""
+    import hashlib
+    import cv2
+    cfg = tiny_model('mask')
+    model = scaffold_b.build_detector(to_cfg(copy.deepcopy(cfg)), test_cfg=to_cfg(copy.deepcopy(cfg['test_cfg'])))
+    model.eval()
+    rgb = cv2.cvtColor(cv2.imread(os.path.join(det_pipeline, 'resized.png'), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    lut = np.load(os.path.join(det_pipeline, 'normalize_lut.npy'))
+    with open(os.path.join(det_pipeline, 'img_metas.json')) as f:
+        meta = json.load(f)['img_metas'][0]
+    ph, pw = meta['pad_shape'][:2]
+    x = np.zeros((1, 3, ph, pw), np.float32)
+    h, w = rgb.shape[:2]
+    for c in range(3):
+        x[0, c, :h, :w] = lut[c][rgb[:, :, c]]
+    digest = hashlib.sha256(x.tobytes()).hexdigest()
+    assert digest == 'd150567df7d0aa4101e7c42d97f50980f1b98c00bdb717ec7550e1f32faf6368', digest
+    meta = dict(meta, scale_factor=np.array(meta['scale_factor'], dtype=np.float32), ori_shape=tuple(meta['ori_shape']),
+                img_shape=tuple(meta['img_shape']), pad_shape=tuple(meta['pad_shape']), batch_input_shape=tuple(meta['batch_input_shape']))
+    xt = torch.from_numpy(x)
+    # Weights as the other cases, but BN statistics and head scales calibrated on THIS input (a real
+    # image): with statistics of N(0,1) noise the activations explode and decisions become chaotic.
+    helpers.init_weights(model, 9401)
+    helpers.calibrate_bn(model.backbone, xt, 9402)
+    calibrate_heads(model, xt, [meta], 9403, reg_std=0.3)
+    res = run_test(model, xt, [meta], True, 7, 'mask')
+    case_dir = os.path.join(out_dir, 'mmdet_mask_rcnn_pipeline')
+    shutil.rmtree(case_dir, ignore_errors=True)
+    os.makedirs(case_dir)
+    torch.save(model.state_dict(), os.path.join(case_dir, 'model.pth'))
+    config = dict(cfg)
+    with open(os.path.join(case_dir, 'config.json'), 'w') as f:
+        json.dump(jsonable(config), f, indent=1)
+        f.write('\n')
+    np.save(os.path.join(case_dir, 'det_bboxes.npy'), res['det_bboxes'])
+    np.save(os.path.join(case_dir, 'det_labels.npy'), res['det_labels'])
+    np.save(os.path.join(case_dir, 'masks_packed.npy'), np.packbits(res['masks'].reshape(-1)))
+    manifest = dict(case='mmdet_mask_rcnn_pipeline', checkpoint='model.pth', config='config.json',
+                    image='shared/fixtures/det_pipeline/image.png', input_sha256=digest,
+                    files={'det_bboxes': {'shape': list(res['det_bboxes'].shape)}, 'det_labels': {'shape': list(res['det_labels'].shape)},
+                           'masks_packed': {'shape': list(res['masks'].shape), 'pixels_set': int(res['masks'].sum())}},
+                    labels=sorted(set(res['det_labels'].tolist())))
+    with open(os.path.join(case_dir, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=1)
+        f.write('\n')
+    with open(os.path.join(case_dir, 'README.md'), 'w') as f:
+        f.write(f"""# mmdet_mask_rcnn_pipeline — a tiny Mask R-CNN on a real image through mmdet's test pipeline
+
+- model: `config.json` (the mmdet_mask_rcnn architecture, no img_metas: the pipeline gives them) and
+  `model.pth`: the same weight recipe (seed 9401) but BN statistics (noise seed 9402) and head scales
+  calibrated on this very input, since statistics of N(0, 1) noise make a real image's activations
+  explode and the detections chaotic; here `rpn_reg` / `fc_reg` are also centred and scaled to
+  output std 0.3 (instead of × 0.1) so the boxes stay box-shaped.
+- image: `shared/fixtures/det_pipeline/image.png` (500×375). The network input is the one mmdet's test
+  pipeline made of it (Resize 1333×800 keep-ratio, Normalize, Pad /32 → [1, 3, 800, 1088]), rebuilt as
+  that fixture's README says from resized.png + normalize_lut.npy and checked against its sha256
+  ({digest}); img_metas = its img_metas.json (ori 375×500, scale_factor ≈ 2.134 / 2.133).
+- run: `model.simple_test(input, img_metas, rescale=True)` (CPU, so get_seg_masks pastes one mask at a time).
+- outputs: `det_bboxes.npy` [N, 5] / `det_labels.npy` in NMS order on the original image; `masks_packed.npy`
+  = np.packbits of the [N, 375, 500] bool masks in the same order. {len(res['det_labels'])} detections, labels {manifest['labels']}.
+""")
+    print('mmdet_mask_rcnn_pipeline', len(res['det_labels']), manifest['labels'])
+
+
 def key_manifests(scaffold_b, mmdet_root, out_dir):
     """state_dict names + shapes of the HRNet model-zoo configs (built with random init, never run)."""
     d = os.path.join(out_dir, 'mmdet_key_manifests')
@@ -390,6 +465,8 @@ def main():
                   ((192, 160), (180, 150), (200, 167)))
     if not only or 'cascade' in only:
         make_case(helpers, b, 'cascade', 'mmdet_cascade_rcnn', a.out, [9301, 9302, 9303, 9304, 9305], image)
+    if not only or 'pipeline' in only:
+        pipeline_case(helpers, b, a.out, os.path.join(a.shims, '..', '..', 'fixtures', 'det_pipeline'))
     if not only or 'keys' in only:
         key_manifests(b, a.mmdet_root, a.out)
 

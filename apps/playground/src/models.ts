@@ -1,5 +1,5 @@
 import { BackboneModel, ClsModel, type ModelConfig, type TaskModel } from '@hrnetjs/core';
-import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { createTwoStageDetector, DetectionFeatureModel, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { PoseModel } from '@hrnetjs/pose-head';
 import { SegModel } from '@hrnetjs/seg-head';
 
@@ -13,8 +13,8 @@ export function createModel(config: ModelConfig): TaskModel {
     case 'cls':
       return new ClsModel(config);
     case 'mmdet':
-      // A full detector dict (rpn_head + roi_head) builds Faster R-CNN; backbone / neck dicts their features.
-      if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return new FasterRCNN(config);
+      // A full detector dict (rpn_head + roi_head) builds Faster / Mask / Cascade R-CNN; backbone / neck dicts their features.
+      if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return createTwoStageDetector(config);
       return config.head.neck ? new DetectionFeatureModel(config) : new BackboneModel(config);
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fromNCHW, parseModelConfig, readCheckpoint } from '@hrnetjs/core';
 import { readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { difference, matchDetections, oracleCase } from '@hrnetjs/test-utils';
+import { bitmapIou, difference, matchDetections, oracleCase, unpackMasks, withScores } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createTwoStageDetector } from './two-stage.js';
 import { maskRois } from './paste-mask.js';
@@ -15,39 +15,6 @@ interface CaseFiles {
 
 async function npy(dir: string, name: string) {
   return readNpyFile(`${dir}/${name}.npy`);
-}
-
-/** np.packbits of a [N, H, W] bool array → N row-major 0/1 bitmaps. */
-async function unpackMasks(dir: string, name: string, shape: number[]): Promise<Uint8Array[]> {
-  const packed = (await npy(dir, name)).values as Uint8Array;
-  const [n, h, w] = shape;
-  return Array.from({ length: n }, (_, i) => {
-    const m = new Uint8Array(h * w);
-    for (let p = 0; p < h * w; p++) {
-      const bit = i * h * w + p;
-      m[p] = (packed[bit >> 3] >> (7 - (bit & 7))) & 1;
-    }
-    return m;
-  });
-}
-
-function bitmapIou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    union += a[i] | b[i];
-  }
-  return union === 0 ? 1 : inter / union;
-}
-
-function withScores(boxes: Float32Array, scores: Float32Array): Float32Array {
-  const out = new Float32Array(scores.length * 5);
-  scores.forEach((s, i) => {
-    out.set(boxes.subarray(4 * i, 4 * i + 4), 5 * i);
-    out[5 * i + 4] = s;
-  });
-  return out;
 }
 
 describe('two-stage detectors with masks / cascades match mmdetection 2.x oracle cases (wasm)', () => {
@@ -78,7 +45,7 @@ describe('two-stage detectors with masks / cascades match mmdetection 2.x oracle
       expect(pairs.length, `${name}${suffix}: matched detections`).toBe(labels.length);
       if (!files[`masks${suffix}_packed`]) continue;
       const shape = files[`masks${suffix}_packed`].shape;
-      const refMasks = await unpackMasks(c.dir, `masks${suffix}_packed`, shape);
+      const refMasks = unpackMasks((await npy(c.dir, `masks${suffix}_packed`)).values as Uint8Array, shape[0], shape[1], shape[2]);
       expect([r.masks?.height, r.masks?.width]).toEqual([shape[1], shape[2]]);
       const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], r.masks!.masks[j]));
       console.log(`[${name}${suffix}] ${pairs.length}/${labels.length} detections; min mask IoU ${Math.min(...ious).toFixed(5)}`);

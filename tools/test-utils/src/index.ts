@@ -3,3 +3,4 @@ export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
 export { iou, matchDetections, matchedFraction } from './match-boxes.js';
 export { type CliResult, runHrnet } from './run-hrnet.js';
 export { type OracleCase, oracleCase, oracleDifferences, type OracleManifest } from './oracle-case.js';
+export { bitmapIou, unpackMasks, withScores } from './masks.js';

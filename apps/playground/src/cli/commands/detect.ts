@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { type BackendName, compareStateDict, countProblems, getPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { drawDetections, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { createTwoStageDetector, type Detection, drawDetections, isFasterRcnnDetector, twoStageKind } from '@hrnetjs/detection-head';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, type Options, Options as OptionsClass } from './command.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
-const DETECTOR_PRESETS = ['faster-rcnn-w18', 'faster-rcnn-w32', 'faster-rcnn-w40'] as const;
+const DETECTOR_PRESETS = (['faster-rcnn', 'mask-rcnn', 'cascade-rcnn', 'cascade-mask-rcnn'] as const).flatMap((m) => (['w18', 'w32', 'w40'] as const).map((w) => `${m}-${w}`));
 
 /** Merges several checkpoint files into one state dict (later files win). */
 export async function readMergedWeights(files: string[]): Promise<StateDict> {
@@ -27,13 +27,13 @@ export async function detectorConfig(options: Options, weights: StateDict, flag 
   if (spec) {
     const config = await loadModelConfig(new OptionsClass({ config: spec }));
     if (config.head.type !== 'mmdet' || !isFasterRcnnDetector(config.head.detector)) {
-      throw new CliError(`--${flag} ${spec} is not a Faster R-CNN config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
+      throw new CliError(`--${flag} ${spec} is not a two-stage detector config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
     }
     return config;
   }
   for (const id of DETECTOR_PRESETS) {
     const config = getPreset(id);
-    if (countProblems(compareStateDict(new FasterRCNN(config), weights)) === 0) return config;
+    if (countProblems(compareStateDict(createTwoStageDetector(config), weights)) === 0) return config;
   }
   throw new CliError(`the detector weights fit none of ${DETECTOR_PRESETS.join(', ')}; pass --${flag} <preset|mmdet model dict json>`);
 }
@@ -46,10 +46,23 @@ function parseNumber(options: Options, name: string, check: (v: number) => boole
   return v;
 }
 
+function maskPixels(data: Uint8Array): number {
+  let n = 0;
+  for (const v of data) n += v;
+  return n;
+}
+
+/** A detection for the JSON output: the mask as COCO RLE (`{size: [h, w], counts}`), never the bitmap. */
+function toJson(d: Detection): Record<string, unknown> {
+  const { mask, ...rest } = d;
+  return mask ? { ...rest, mask: mask.rle } : rest;
+}
+
 /**
  * `hrnet detect <image> --weights f [--weights f]… [--config c] [--json out.json] [--out overlay.png]
  * [--score-threshold t] [--classes a,b] [--max-detections n] [--backend b]`: mmdet's test pipeline
- * and Faster R-CNN on one image; prints one line per detection.
+ * and a two-stage detector (Faster / Mask / Cascade (Mask) R-CNN) on one image; prints one line per
+ * detection. Mask models add `mask` (COCO RLE) to each JSON detection and fill the masks in `--out`.
  */
 export async function detectCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
   if (positionals.length !== 1) throw new CliError(`detect takes one image path, got ${positionals.length}`);
@@ -63,18 +76,20 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
   const weights = await readMergedWeights(options.strings('weights'));
   const config = await detectorConfig(options, weights);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}; model: ${config.name}`);
+  const kind = config.head.type === 'mmdet' ? twoStageKind(config.head.detector) : undefined;
+  stderr(`backend: ${info.name}; model: ${config.name} (${kind})`);
 
-  const model = new FasterRCNN(config);
+  const model = createTwoStageDetector(config);
   try {
     model.load(weights);
     const detections = await model.detect(image, { scoreThreshold, maxDetections, classes });
     for (const d of detections) {
       const { xmin, ymin, xmax, ymax } = d.box;
-      stdout(`${d.label} (${d.labelId}) ${d.score.toFixed(4)} [${[xmin, ymin, xmax, ymax].map((v) => v.toFixed(1)).join(', ')}]`);
+      const mask = d.mask ? ` mask ${maskPixels(d.mask.data)} px` : '';
+      stdout(`${d.label} (${d.labelId}) ${d.score.toFixed(4)} [${[xmin, ymin, xmax, ymax].map((v) => v.toFixed(1)).join(', ')}]${mask}`);
     }
     const json = options.string('json');
-    if (json) await writeFile(userPath(json), `${JSON.stringify({ detections }, null, 1)}\n`);
+    if (json) await writeFile(userPath(json), `${JSON.stringify({ detections: detections.map(toJson) }, null, 1)}\n`);
     const overlay = options.string('out');
     if (overlay) await writePngFile(userPath(overlay), drawDetections(image, detections));
     stderr(`${detections.length} detections`);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { BackendName } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { detectPoses, FasterRCNN } from '@hrnetjs/detection-head';
+import { createTwoStageDetector, detectPoses, type TwoStageDetector } from '@hrnetjs/detection-head';
 import { type PersonBox, type Pose, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
 import { CliError } from '../cli-error.js';
 import { poseConfigFromWeights } from '../config-from-weights.js';
@@ -65,14 +65,14 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
   const info = await useBackend(backend);
   stderr(`backend: ${info.name}`);
   const model = new PoseModel(config);
-  let detector: FasterRCNN | null = null;
+  let detector: TwoStageDetector | null = null;
   try {
     model.load(stateDict);
     const estimator = createPoseEstimator(model);
     const flipTest = options.flag('no-flip') ? false : undefined;
     let poses: Pose[];
     if (detectorWeights) {
-      detector = new FasterRCNN(await detectorConfig(options, detectorWeights, 'detector-config'));
+      detector = createTwoStageDetector(await detectorConfig(options, detectorWeights, 'detector-config'));
       detector.load(detectorWeights);
       const personClass = options.string('person-class') ?? 'person';
       poses = await detectPoses(detector, estimator, image, {
