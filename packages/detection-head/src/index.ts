@@ -14,7 +14,7 @@ export { MaskRCNN } from './mask-rcnn.js';
 export { type MaskBranchConfig, parseMaskBranch } from './mask-rcnn-config.js';
 export { MaskRoIHead } from './mask-roi-head.js';
 export { getSegMasks, type InstanceMasks, maskRois, pasteMask } from './paste-mask.js';
-export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind } from './two-stage.js';
+export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind, twoStageKindOfKeys } from './two-stage.js';
 export {
   type BBoxHeadConfig,
   type FasterRcnnConfig,

@@ -27,3 +27,22 @@ export function createTwoStageDetector(config: ModelConfig): TwoStageDetector {
   if (kind === 'cascade_rcnn' || kind === 'cascade_mask_rcnn') return new CascadeRCNN(config);
   return new FasterRCNN(config);
 }
+
+/**
+ * The kind of an mmdet two-stage checkpoint from its key names (`inspect`): `roi_head.bbox_head.0.*`
+ * marks a cascade, `roi_head.mask_head.*` a mask branch; undefined without `rpn_head.*` / `roi_head.*`.
+ */
+export function twoStageKindOfKeys(keys: Iterable<string>): TwoStageKind | undefined {
+  let rpn = false;
+  let roi = false;
+  let cascade = false;
+  let mask = false;
+  for (const k of keys) {
+    rpn ||= k.startsWith('rpn_head.');
+    roi ||= k.startsWith('roi_head.bbox_head.');
+    cascade ||= /^roi_head\.bbox_head\.\d+\./.test(k);
+    mask ||= k.startsWith('roi_head.mask_head.');
+  }
+  if (!rpn || !roi) return undefined;
+  return cascade ? (mask ? 'cascade_mask_rcnn' : 'cascade_rcnn') : mask ? 'mask_rcnn' : 'faster_rcnn';
+}

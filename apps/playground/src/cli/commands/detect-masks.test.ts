@@ -51,6 +51,19 @@ describe('pnpm hrnet detect with a Mask R-CNN checkpoint', () => {
   });
 });
 
+describe('pnpm hrnet keys / inspect for mask and cascade models', () => {
+  it('keys equal mmdet 2.x state_dict names (cascade-mask-rcnn-w18); inspect names a checkpoint\'s detector kind', async () => {
+    const keys = await runHrnet('keys', '--config', 'cascade-mask-rcnn-w18');
+    expect(keys.code, keys.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(cases, 'mmdet_key_manifests', 'cascade_mask_rcnn_hrnetv2p_w18_20e_coco.json'), 'utf8'));
+    expect(JSON.parse(keys.stdout)).toEqual(manifest.keys);
+    const inspect = await runHrnet('inspect', join(cases, 'mmdet_cascade_mask_rcnn', 'model.pth'));
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toMatch(/detector: cascade_mask_rcnn/);
+    expect(inspect.stdout).toMatch(/closest: {2}cascade-mask-rcnn-w\d\d \(mmdet\)/);
+  });
+});
+
 describe('pnpm hrnet eval-masks / eval-boxes --iou-type segm', () => {
   const dir = join(cases, 'coco_segm');
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
