@@ -422,6 +422,83 @@ def pipeline_case(helpers, scaffold_b, out_dir, det_pipeline):
     print('mmdet_mask_rcnn_pipeline', len(res['det_labels']), manifest['labels'])
 
 
+def mask_train_case(helpers, mmdet_root, out_dir):
+    """Mask-head training pieces of mmdet 2.x: `mask_target` (real core/mask/structures.py
+    BitmapMasks.crop_and_resize) and `FCNMaskHead.loss` + its gradients, with the mask head of
+    the mmdet_mask_rcnn case."""
+    import types as _types
+    if 'pycocotools.mask' not in sys.modules:  # structures.py imports it; only polygon masks use it
+        pc = _types.ModuleType('pycocotools')
+        pc.__path__ = []
+        sys.modules['pycocotools'] = pc
+        sys.modules['pycocotools.mask'] = _types.ModuleType('pycocotools.mask')
+    pkg = os.path.join(mmdet_root, 'mmdet')
+    spec = importlib.util.spec_from_file_location('mmdet.core.mask.structures', os.path.join(pkg, 'core', 'mask', 'structures.py'))
+    structures = importlib.util.module_from_spec(spec)
+    sys.modules['mmdet.core.mask.structures'] = structures
+    spec.loader.exec_module(structures)
+    mask_target = sys.modules['mmdet.core.mask.mask_target'].mask_target
+    from mmcv.utils import ConfigDict
+    fcn = sys.modules['mmdet.models.roi_heads.mask_heads.fcn_mask_head'].FCNMaskHead
+    head = fcn(num_convs=2, in_channels=16, conv_out_channels=12, num_classes=7)
+    sd = torch.load(os.path.join(out_dir, 'mmdet_mask_rcnn', 'model.pth'))
+    head.load_state_dict({k[len('roi_head.mask_head.'):]: v for k, v in sd.items() if k.startswith('roi_head.mask_head.')}, strict=True)
+    head.train()
+
+    g = torch.Generator().manual_seed(9501)
+    H, W = 60, 80
+    yy, xx = np.mgrid[0:H, 0:W]
+    blobs = [((xx - 20) ** 2 / 144 + (yy - 25) ** 2 / 100) < 1, (np.abs(xx - 55) < 14) & (np.abs(yy - 30) < 20) & ((xx + yy) % 7 != 0),
+             ((xx - 40) ** 2 + (yy - 45) ** 2) < 90]
+    gt = np.stack(blobs).astype(np.uint8)
+    gt_masks = structures.BitmapMasks(gt, H, W)
+    proposals = torch.tensor([[8.3, 14.1, 33.7, 36.2], [5.0, 10.0, 30.5, 40.0], [40.2, 9.6, 70.1, 50.3], [38.0, 12.0, 75.5, 47.0],
+                              [28.4, 33.3, 52.9, 58.8], [-6.0, -3.5, 24.0, 30.0], [60.0, 20.0, 91.0, 66.0], [30.1, 36.0, 50.2, 54.3],
+                              [12.0, 18.0, 13.0, 19.5]], dtype=torch.float32)
+    inds = torch.tensor([0, 0, 1, 1, 2, 0, 1, 2, 0])
+    labels = torch.tensor([3, 3, 0, 6, 2, 3, 0, 5, 1])
+    cfg = ConfigDict(mask_size=28)
+    targets = mask_target([proposals], [inds], [gt_masks], cfg)
+    feats = torch.randn((len(proposals), 16, 14, 14), generator=g)
+    mask_pred = head(feats)
+    loss = head.loss(mask_pred, targets, labels)['loss_mask']
+    head.zero_grad()
+    loss.backward()
+    grads = {k: v.grad.detach().clone() for k, v in head.named_parameters()}
+
+    case_dir = os.path.join(out_dir, 'mmdet_mask_train')
+    shutil.rmtree(case_dir, ignore_errors=True)
+    os.makedirs(case_dir)
+    np.save(os.path.join(case_dir, 'gt_masks_packed.npy'), np.packbits(gt.astype(bool).reshape(-1)))
+    np.save(os.path.join(case_dir, 'proposals.npy'), proposals.numpy())
+    np.save(os.path.join(case_dir, 'assigned_gt_inds.npy'), inds.numpy().astype(np.int32))
+    np.save(os.path.join(case_dir, 'labels.npy'), labels.numpy().astype(np.int32))
+    np.save(os.path.join(case_dir, 'mask_feats.npy'), feats.numpy())
+    np.save(os.path.join(case_dir, 'mask_targets_packed.npy'), np.packbits(targets.numpy().astype(bool).reshape(-1)))
+    for k, v in grads.items():
+        np.save(os.path.join(case_dir, f'grad_{k}.npy'), v.numpy())
+    manifest = dict(case='mmdet_mask_train', mask_head='../mmdet_mask_rcnn/model.pth (roi_head.mask_head.*)', gt_masks_shape=[3, H, W],
+                    mask_targets_shape=list(targets.shape), mask_target_pixels=int(targets.sum().item()), loss_mask=float(loss.item()),
+                    grads=sorted(grads.keys()), seed=9501)
+    with open(os.path.join(case_dir, 'manifest.json'), 'w') as f:
+        json.dump(manifest, f, indent=1)
+        f.write('\n')
+    with open(os.path.join(case_dir, 'README.md'), 'w') as f:
+        f.write(f"""# mmdet_mask_train — mmdet 2.x mask targets, mask loss and its gradients
+
+- code: mmdetection (BitStrawber/mmdetection @ ca11860f, v2.25.0 history) `core/mask/mask_target.py` with the real
+  `core/mask/structures.py` `BitmapMasks` (its `crop_and_resize` = mmcv `roi_align(aligned=True)`, here torchvision's), and
+  `FCNMaskHead.loss` (`CrossEntropyLoss(use_mask=True)`: BCE with logits of each RoI's label channel, mean over pixels).
+  `pycocotools.mask`, which structures.py imports for polygon masks only, is an empty module here.
+- inputs: 3 gt bitmaps of a 60×80 canvas (ellipse, hatched rectangle, disc), 9 positive proposals (two partly outside the
+  canvas: mask_target clips them; one 1×1.5 px), their assigned gt indices and labels; RoI features N(0, 1) [9, 16, 14, 14]
+  (seed 9501); the mask head (2 convs of 12 ch, 7 classes) of ../mmdet_mask_rcnn/model.pth in train mode.
+- outputs: `mask_targets_packed.npy` (np.packbits of [9, 28, 28]), loss_mask = {float(loss.item())!r} (manifest.json),
+  `grad_<param>.npy` = d loss / d param for every mask-head parameter.
+""")
+    print('mmdet_mask_train', float(loss.item()), int(targets.sum().item()))
+
+
 def key_manifests(scaffold_b, mmdet_root, out_dir):
     """state_dict names + shapes of the HRNet model-zoo configs (built with random init, never run)."""
     d = os.path.join(out_dir, 'mmdet_key_manifests')
@@ -467,6 +544,8 @@ def main():
         make_case(helpers, b, 'cascade', 'mmdet_cascade_rcnn', a.out, [9301, 9302, 9303, 9304, 9305], image)
     if not only or 'pipeline' in only:
         pipeline_case(helpers, b, a.out, os.path.join(a.shims, '..', '..', 'fixtures', 'det_pipeline'))
+    if not only or 'train' in only:
+        mask_train_case(helpers, a.mmdet_root, a.out)
     if not only or 'keys' in only:
         key_manifests(b, a.mmdet_root, a.out)
 

@@ -42,9 +42,15 @@ export class ConvTranspose2d extends Module {
     this.declare('bias', [outChannels]);
   }
 
-  /** NHWC [N, H, W, in] → [N, kH, kW, out]. */
+  /** NHWC [N, H, W, in] → [N, kH, kW, out]. In training mode the weights are the live variables. */
   run(x: tf.Tensor4D): tf.Tensor4D {
     const { inChannels: I, outChannels: O, kernelSize: k } = this;
+    if (this.isTraining) {
+      return tf.tidy(() => {
+        const w = tf.reshape(tf.transpose(this.variable('weight'), [0, 2, 3, 1]), [I, k * k * O]) as tf.Tensor2D;
+        return this.apply(x, w, this.variable('bias') as tf.Tensor1D);
+      });
+    }
     if (!this.folded) {
       // [I, O, ky, kx] → [I, (ky, kx, O)] so the matmul output reshapes to [.., ky, kx, O].
       const w = this.value('weight');
@@ -53,7 +59,11 @@ export class ConvTranspose2d extends Module {
         for (let o = 0; o < O; o++) for (let y = 0; y < k; y++) for (let xx = 0; xx < k; xx++) m[i * k * k * O + (y * k + xx) * O + o] = w[((i * O + o) * k + y) * k + xx];
       this.folded = tf.tidy(() => ({ w: tf.keep(tf.tensor2d(m, [I, k * k * O])), b: tf.keep(tf.tensor1d(this.value('bias'))) }));
     }
-    const { w, b } = this.folded;
+    return this.apply(x, this.folded.w, this.folded.b);
+  }
+
+  private apply(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor4D {
+    const { inChannels: I, outChannels: O, kernelSize: k } = this;
     return tf.tidy(() => {
       const [n, h, wd] = x.shape;
       const y = tf.matMul(tf.reshape(x, [n * h * wd, I]), w);

@@ -22,3 +22,4 @@ export {
   prepareTrainSample,
   validGroundTruth,
 } from './train-pipeline.js';
+export { type GtMasks, maskLoss, maskTargets } from './mask-targets.js';
