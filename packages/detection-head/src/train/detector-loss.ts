@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FasterRCNN } from '../faster-rcnn.js';
 import type { RpnLevelOutput } from '../rpn-head.js';
 import { anchorTargets, imageAnchors } from './anchor-targets.js';
+import { maskLossOnLevels } from './mask-loss.js';
+import type { GtMasks } from './mask-targets.js';
 import { extractRoiFeaturesTrainable } from './roi-align-trainable.js';
 import { roiLoss } from './roi-loss.js';
 import { roiTargets, type RoiTargets } from './roi-targets.js';
@@ -15,6 +17,8 @@ export interface DetectorTrainTarget {
   gtBboxes: Float32Array;
   /** 0-based class per gt box. */
   gtLabels: Int32Array;
+  /** One mask per gt box on the padded input (models with a mask head need them). */
+  gtMasks?: GtMasks;
 }
 
 /** mmdet 2.x's four Faster R-CNN losses and their sum. */
@@ -23,6 +27,8 @@ export interface DetectorLosses {
   lossRpnBbox: tf.Scalar;
   lossCls: tf.Scalar;
   lossBbox: tf.Scalar;
+  /** Mask R-CNN's `loss_mask` (models with a mask head). */
+  lossMask?: tf.Scalar;
   total: tf.Scalar;
 }
 
@@ -90,6 +96,7 @@ export function detectorLossesOnLevels(
   const roiFeats = extractRoiFeaturesTrainable(levels, rois, roiExtractor);
   const { clsScore, bboxPred } = model.roiHead.bboxHead.forward(roiFeats);
   const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses);
-  const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox]) as tf.Scalar;
-  return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, total };
+  const lossMask = maskLossOnLevels(model, levels, roiSets, samples);
+  const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? [lossMask] : [])]) as tf.Scalar;
+  return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? { lossMask } : {}), total };
 }

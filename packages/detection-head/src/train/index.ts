@@ -23,3 +23,4 @@ export {
   validGroundTruth,
 } from './train-pipeline.js';
 export { type GtMasks, maskLoss, maskTargets } from './mask-targets.js';
+export { maskLossOnLevels } from './mask-loss.js';
