@@ -126,6 +126,14 @@ def tiny_model(kind, ch=16, k=7):
                       rcnn=dict(score_thr=0.05, nms=dict(type='nms', iou_threshold=0.5), max_per_img=25, mask_thr_binary=0.4)))
     mask_head = dict(type='FCNMaskHead', num_convs=2, in_channels=ch, conv_out_channels=12, num_classes=k,
                      loss_mask=dict(type='CrossEntropyLoss', use_mask=True, loss_weight=1.0))
+    if kind == 'mask_agnostic':  # class-agnostic masks, one 5×5 conv, 10×10 mask RoIs (20×20 masks)
+        model['type'] = 'MaskRCNN'
+        model['roi_head'] = dict(type='StandardRoIHead', bbox_roi_extractor=roi_extractor(ch, 7),
+                                 bbox_head=bbox_head(ch, 16, k, [0.1, 0.1, 0.2, 0.2], True),
+                                 mask_roi_extractor=roi_extractor(ch, 10),
+                                 mask_head=dict(mask_head, num_convs=1, conv_kernel_size=5, roi_feat_size=10, class_agnostic=True))
+        model['test_cfg']['rcnn']['mask_thr_binary'] = 0.6
+        return model
     if kind == 'mask':
         model['roi_head'] = dict(type='StandardRoIHead', bbox_roi_extractor=roi_extractor(ch, 7),
                                  bbox_head=bbox_head(ch, 16, k, [0.1, 0.1, 0.2, 0.2], False),
@@ -188,7 +196,7 @@ def run_test(model, x, metas, rescale, num_classes, kind):
     """simple_test with the detections captured in NMS order (run-time wrappers, no file edited)."""
     rh = model.roi_head
     rec = {}
-    if kind == 'mask':
+    if kind in ('mask', 'mask_agnostic'):
         orig = rh.simple_test_bboxes
 
         def wrapped(*a, **kw):
@@ -223,7 +231,7 @@ def run_test(model, x, metas, rescale, num_classes, kind):
     for h in hooks:
         h.remove()
     del model.rpn_head.simple_test_rpn
-    if kind == 'mask':
+    if kind in ('mask', 'mask_agnostic'):
         del rh.simple_test_bboxes
     else:
         del rh.bbox_head[-1].get_bboxes
@@ -241,7 +249,7 @@ def run_test(model, x, metas, rescale, num_classes, kind):
         out['masks'] = np.stack(masks).astype(bool) if masks else np.zeros((0, 1, 1), bool)
         idx = np.arange(len(labels))
         # the label channel of each stage's mask logits [N, 28, 28]
-        out['mask_logits'] = np.stack([m.numpy()[idx, labels] for m in mask_logits])
+        out['mask_logits'] = np.stack([m.numpy()[idx, labels if m.shape[1] > 1 else 0] for m in mask_logits])
     return out
 
 
@@ -260,7 +268,7 @@ def make_case(helpers, scaffold_b, kind, name, out_dir, seeds, image):
                 scale_factor=sf, flip=False, batch_input_shape=(pad_h, pad_w))
     calibrate_heads(model, x, [meta], seeds[4])
     sd = model.state_dict()
-    k = cfg['roi_head']['bbox_head']['num_classes'] if kind == 'mask' else cfg['roi_head']['bbox_head'][0]['num_classes']
+    k = cfg['roi_head']['bbox_head']['num_classes'] if kind in ('mask', 'mask_agnostic') else cfg['roi_head']['bbox_head'][0]['num_classes']
     res = run_test(model, x, [meta], True, k, kind)
     res_noscale = run_test(model, x, [meta], False, k, kind)
     # reload check: a fresh official model with the written weights gives the same detections
@@ -310,6 +318,7 @@ def make_case(helpers, scaffold_b, kind, name, out_dir, seeds, image):
 
 def write_readme(case_dir, name, kind, cfg, manifest, meta):
     what = {'mask': 'MaskRCNN (StandardRoIHead with mask_roi_extractor + FCNMaskHead)',
+            'mask_agnostic': 'MaskRCNN, class-agnostic boxes and masks (one 5×5 mask conv, 10×10 mask RoIs → 20×20 masks, mask_thr 0.6)',
             'cascade_mask': 'CascadeRCNN with masks (CascadeRoIHead, 3 stages, one FCNMaskHead per stage)',
             'cascade': 'CascadeRCNN, boxes only (CascadeRoIHead, 3 stages; stage 2 class-specific regression)'}[kind]
     sizes = '\n'.join(f'| {fn} | {os.path.getsize(os.path.join(case_dir, fn))} |' for fn in sorted(os.listdir(case_dir)))
@@ -343,7 +352,7 @@ def write_readme(case_dir, name, kind, cfg, manifest, meta):
   `get_seg_masks`, in the order of `det_bboxes` (regrouped from mmdet's per-class lists, which keep
   the NMS order inside a class); shapes in manifest.json (`rescale=True`: ori_shape; `rescale=False`:
   round(ori_shape × scale_factor), as mmdet computes it).
-- `mask_logits.npy` [S, N, 28, 28]: the mask head output (logits) at each detection's label channel,
+- `mask_logits.npy` [S, N, M, M]: the mask head output (logits) at each detection's label channel (the only one when class-agnostic),
   one row per mask head run (S = 1 for Mask R-CNN, 3 stages for Cascade Mask R-CNN).
 
 | file | bytes |
@@ -540,6 +549,9 @@ def main():
     if not only or 'cascade_mask' in only:
         make_case(helpers, b, 'cascade_mask', 'mmdet_cascade_mask_rcnn', a.out, [9201, 9202, 9203, 9204, 9205],
                   ((192, 160), (180, 150), (200, 167)))
+    if not only or 'mask_agnostic' in only:
+        make_case(helpers, b, 'mask_agnostic', 'mmdet_mask_rcnn_agnostic', a.out, [9601, 9602, 9603, 9604, 9605],
+                  ((128, 96), (121, 90), (97, 72)))
     if not only or 'cascade' in only:
         make_case(helpers, b, 'cascade', 'mmdet_cascade_rcnn', a.out, [9301, 9302, 9303, 9304, 9305], image)
     if not only or 'pipeline' in only:

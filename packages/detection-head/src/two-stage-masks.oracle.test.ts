@@ -3,8 +3,9 @@ import { fromNCHW, parseModelConfig, readCheckpoint } from '@hrnetjs/core';
 import { readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { bitmapIou, difference, matchDetections, oracleCase, unpackMasks, withScores } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
-import { createTwoStageDetector } from './two-stage.js';
-import { maskRois } from './paste-mask.js';
+import { MaskRoIHead } from './mask-roi-head.js';
+import { createTwoStageDetector, type TwoStageDetector } from './two-stage.js';
+import { getSegMasks, maskRois } from './paste-mask.js';
 import type { FeatureMap } from './roi-align.js';
 
 // Oracle cases made by tools/oracle/gen_mask.py from mmdetection 2.x (see each case's README.md):
@@ -17,8 +18,18 @@ async function npy(dir: string, name: string) {
   return readNpyFile(`${dir}/${name}.npy`);
 }
 
+/** The neck levels of `x` on the host, as the RoI heads take them. */
+async function hostLevels(model: TwoStageDetector, x: tf.Tensor4D): Promise<FeatureMap[]> {
+  const levels = model.neckLevels(x);
+  try {
+    return await Promise.all(levels.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })));
+  } finally {
+    tf.dispose(levels);
+  }
+}
+
 describe('two-stage detectors with masks / cascades match mmdetection 2.x oracle cases (wasm)', () => {
-  it.each(['mmdet_mask_rcnn', 'mmdet_cascade_mask_rcnn', 'mmdet_cascade_rcnn'])('%s: proposals, detections (rescaled and not), masks and mask logits', async (name) => {
+  it.each(['mmdet_mask_rcnn', 'mmdet_mask_rcnn_agnostic', 'mmdet_cascade_mask_rcnn', 'mmdet_cascade_rcnn'])('%s: proposals, detections (rescaled and not), masks and mask logits', async (name) => {
     await useBackend('wasm');
     const c = oracleCase(name);
     const files = (c.manifest as unknown as CaseFiles).files;
@@ -49,7 +60,25 @@ describe('two-stage detectors with masks / cascades match mmdetection 2.x oracle
       expect([r.masks?.height, r.masks?.width]).toEqual([shape[1], shape[2]]);
       const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], r.masks!.masks[j]));
       console.log(`[${name}${suffix}] ${pairs.length}/${labels.length} detections; min mask IoU ${Math.min(...ious).toFixed(5)}`);
-      for (const v of ious) expect(v).toBeGreaterThanOrEqual(0.99);
+      const low = ious.map((v, k) => [v, k] as const).filter(([v]) => v < 0.99);
+      if (low.length > 0) {
+        // Tiny masks: one pixel can cost 1.5 % IoU. Accept only pixels within 1e-4 of mask_thr_binary:
+        // the official mask must lie between ours binarised at thr + 1e-4 and at thr − 1e-4.
+        expect(model.roiHead, 'only single-stage mask heads are re-pasted here').toBeInstanceOf(MaskRoIHead);
+        const head = model.roiHead as unknown as MaskRoIHead;
+        const features = await hostLevels(model, x);
+        const meta = model.detector.imgMeta!;
+        const rescale = !suffix;
+        const rois = maskRois(r.bboxes, meta.scaleFactor, rescale);
+        const { probs } = await head.maskForward(features, rois, r.labels);
+        const [tight, loose] = [1e-4, -1e-4].map((d) => getSegMasks(probs, head.maskHead.maskSize, rois, meta, rescale, head.maskThrBinary + d));
+        for (const [v, k] of low) {
+          const [i, j] = pairs[k];
+          const between = refMasks[i].every((p, q) => tight.masks[j][q] <= p && p <= loose.masks[j][q]);
+          console.log(`[${name}${suffix}] detection ${i}: mask IoU ${v.toFixed(4)} from pixels within 1e-4 of the threshold: ${between}`);
+          expect(between).toBe(true);
+        }
+      }
     }
 
     if (!files.mask_logits) {
@@ -59,11 +88,8 @@ describe('two-stage detectors with masks / cascades match mmdetection 2.x oracle
       return;
     }
     // The mask head alone on the official detections: logits of each detection's label channel.
-    const levels = model.neckLevels(x);
-    const features: FeatureMap[] = await Promise.all(
-      levels.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
-    );
-    tf.dispose([x, ...levels]);
+    const features = await hostLevels(model, x);
+    x.dispose();
     const ref = (await npy(c.dir, 'det_bboxes')).values as Float32Array;
     const labels = (await npy(c.dir, 'det_labels')).values as Int32Array;
     const logits = await npy(c.dir, 'mask_logits');
