@@ -335,7 +335,9 @@ def write_readme(case_dir, name, kind, cfg, manifest, meta):
 - image meta: padded input {meta['pad_shape'][:2]}, img_shape {meta['img_shape'][:2]}, ori_shape
   {meta['ori_shape'][:2]}, scale_factor {[float(v) for v in meta['scale_factor']]} (float32).
 - weights: gen_extra.py's recipe (kaiming-normal conv/linear, BN U(0.5, 1.5) / N(0, 0.1), BN stats
-  calibrated on a separate input), seeds {manifest['seeds']}; then one test pass rescales `rpn_cls`
+  calibrated on a separate input), seeds {manifest['seeds']}; the mask head's deconv (`nn.ConvTranspose2d`,
+  which that recipe does not cover) keeps PyTorch's default init after `torch.manual_seed({manifest['seeds'][0]})`;
+  then one test pass rescales `rpn_cls`
   (logit std 1), every `fc_cls` (std 2) and `conv_logits` (std 3), the last two with every class
   column / channel centred, and shrinks `rpn_reg` /
   `fc_reg` by 10, so scores and mask probabilities stay away from saturation and ties.
@@ -371,6 +373,7 @@ def pipeline_case(helpers, scaffold_b, out_dir, det_pipeline):
     import hashlib
     import cv2
     cfg = tiny_model('mask')
+    torch.manual_seed(9400)  # PyTorch's default init of what init_weights leaves alone (the deconv)
     model = scaffold_b.build_detector(to_cfg(copy.deepcopy(cfg)), test_cfg=to_cfg(copy.deepcopy(cfg['test_cfg'])))
     model.eval()
     rgb = cv2.cvtColor(cv2.imread(os.path.join(det_pipeline, 'resized.png'), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
@@ -416,7 +419,7 @@ def pipeline_case(helpers, scaffold_b, out_dir, det_pipeline):
         f.write(f"""# mmdet_mask_rcnn_pipeline — a tiny Mask R-CNN on a real image through mmdet's test pipeline
 
 - model: `config.json` (the mmdet_mask_rcnn architecture, no img_metas: the pipeline gives them) and
-  `model.pth`: the same weight recipe (seed 9401) but BN statistics (noise seed 9402) and head scales
+  `model.pth`: the same weight recipe (seed 9401; deconv: PyTorch's default init after torch.manual_seed(9400)) but BN statistics (noise seed 9402) and head scales
   calibrated on this very input, since statistics of N(0, 1) noise make a real image's activations
   explode and the detections chaotic; here `rpn_reg` / `fc_reg` are also centred and scaled to
   output std 0.3 (instead of × 0.1) so the boxes stay box-shaped.
