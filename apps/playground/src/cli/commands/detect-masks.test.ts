@@ -5,6 +5,8 @@ import { decodeImage, decodeMask, type Rle } from '@hrnetjs/core';
 import { readImageFile, readNpyFile } from '@hrnetjs/core/node';
 import { bitmapIou, fixturePath, matchDetections, repoRoot, runHrnet, unpackMasks } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Options } from './command.js';
+import { evalBoxesCommand } from './eval-boxes.js';
 
 const out = mkdtempSync(join(tmpdir(), 'hrnet-masks-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -74,8 +76,18 @@ describe('pnpm hrnet eval-masks / eval-boxes --iou-type segm', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(stats, 'utf8')).stats).toEqual(manifest.segm_results.stats);
     expect(r.stdout.trim().split('\n')).toHaveLength(12);
-    const b = await runHrnet('eval-boxes', '--iou-type', 'segm', '--gt', join(dir, 'gt.json'), '--results', join(dir, 'segm_results_bbox.json'), '--json', stats);
-    expect(b.code, b.stderr).toBe(0);
+  });
+
+  it('eval-boxes --iou-type segm is the same evaluation; other iou types are refused (in process)', async () => {
+    const stats = join(out, 'segm-bbox.json');
+    const ctx = (iouType: string) => ({
+      options: new Options({ 'iou-type': iouType, gt: join(dir, 'gt.json'), results: join(dir, 'segm_results_bbox.json'), json: stats }),
+      positionals: [],
+      stdout: () => {},
+      stderr: () => {},
+    });
+    await evalBoxesCommand(ctx('segm'));
     expect(JSON.parse(readFileSync(stats, 'utf8')).stats).toEqual(manifest.segm_results_bbox.stats);
+    await expect(evalBoxesCommand(ctx('mask'))).rejects.toThrow(/--iou-type must be bbox or segm; got 'mask'/);
   });
 });
