@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FasterRCNN } from '../faster-rcnn.js';
+import { StandardRoIHead } from '../roi-head.js';
 import type { RpnLevelOutput } from '../rpn-head.js';
 import { anchorTargets, imageAnchors } from './anchor-targets.js';
 import { maskLossOnLevels } from './mask-loss.js';
@@ -63,6 +64,7 @@ export function detectorLossesOnLevels(
   trainCfg: FasterRcnnTrainConfig,
   random: () => number,
 ): DetectorLosses {
+  if (!(model.roiHead instanceof StandardRoIHead)) throw new Error('detector training covers Faster R-CNN and Mask R-CNN; Cascade R-CNN training is not implemented');
   const { rpnHead: rpnCfg, roiExtractor, bboxHead: bboxCfg } = model.detector;
   const { clsScores, bboxPreds } = model.rpnHead.forward(levels);
   const featSizes = clsScores.map((c) => [c.shape[1], c.shape[2]] as [number, number]);

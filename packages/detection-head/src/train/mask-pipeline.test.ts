@@ -4,6 +4,7 @@ import { useBackend } from '@hrnetjs/core/node';
 import { oracleCase } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { MaskRCNN } from '../mask-rcnn.js';
+import { initDetectorWeights } from './init-weights.js';
 import { transformGtMasks } from './mask-pipeline.js';
 import { type DetectorTrainProgress, trainDetector } from './train-detector.js';
 import { MMDET_TRAIN_PIPELINE, prepareTrainSample } from './train-pipeline.js';
@@ -41,6 +42,22 @@ describe('gt masks through the train pipeline', () => {
     });
     expect([minX, minY, maxX + 1, maxY + 1]).toEqual([x1, y1, x2, y2]);
     expect([h, w]).toEqual(s.shape);
+  });
+
+  it('initDetectorWeights initialises the mask head as mmdet (kaiming-normal fan_out, zero biases)', () => {
+    const c = oracleCase('mmdet_mask_rcnn');
+    const model = new MaskRCNN(parseModelConfig(c.configText));
+    initDetectorWeights(model, 3);
+    const head = model.roiHead.maskHead;
+    const std = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
+    const up = head.upsample.value('weight'); // [12, 12, 2, 2]
+    expect(std(up)).toBeGreaterThan(0.85 * Math.sqrt(2 / (12 * 4)));
+    expect(std(up)).toBeLessThan(1.15 * Math.sqrt(2 / (12 * 4)));
+    const conv = head.convs[0].conv.value('weight'); // [12, 16, 3, 3]: fan_out 12 · 9
+    expect(std(conv)).toBeGreaterThan(0.85 * Math.sqrt(2 / (12 * 9)));
+    expect(std(conv)).toBeLessThan(1.15 * Math.sqrt(2 / (12 * 9)));
+    expect(Array.from(head.convLogits.value('bias'))).toEqual(new Array(7).fill(0));
+    model.dispose();
   });
 
   it('trainDetector trains a Mask R-CNN on examples with masks and reports loss_mask', async () => {
