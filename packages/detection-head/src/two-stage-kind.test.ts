@@ -9,5 +9,7 @@ describe('twoStageKindOfKeys', () => {
     expect(twoStageKindOfKeys([...base, 'roi_head.bbox_head.2.fc_cls.weight'])).toBe('cascade_rcnn');
     expect(twoStageKindOfKeys([...base, 'roi_head.bbox_head.0.fc_cls.weight', 'roi_head.mask_head.1.conv_logits.weight'])).toBe('cascade_mask_rcnn');
     expect(twoStageKindOfKeys(['backbone.conv1.weight', 'neck.fpn_convs.0.conv.weight'])).toBeUndefined();
+    expect(twoStageKindOfKeys([...base, 'roi_head.bbox_head.0.fc_cls.weight', 'roi_head.mask_head.1.conv_res.conv.weight'])).toBeUndefined();
+    expect(twoStageKindOfKeys([...base, 'roi_head.bbox_head.0.fc_cls.weight', 'roi_head.semantic_head.conv_logits.weight'])).toBeUndefined();
   });
 });

@@ -30,7 +30,8 @@ export function createTwoStageDetector(config: ModelConfig): TwoStageDetector {
 
 /**
  * The kind of an mmdet two-stage checkpoint from its key names (`inspect`): `roi_head.bbox_head.0.*`
- * marks a cascade, `roi_head.mask_head.*` a mask branch; undefined without `rpn_head.*` / `roi_head.*`.
+ * marks a cascade, `roi_head.mask_head.*` a mask branch; undefined without `rpn_head.*` / `roi_head.*`
+ * and for HTC (`roi_head.semantic_head.*`, `mask_head.{i}.conv_res.*`).
  */
 export function twoStageKindOfKeys(keys: Iterable<string>): TwoStageKind | undefined {
   let rpn = false;
@@ -42,6 +43,8 @@ export function twoStageKindOfKeys(keys: Iterable<string>): TwoStageKind | undef
     roi ||= k.startsWith('roi_head.bbox_head.');
     cascade ||= /^roi_head\.bbox_head\.\d+\./.test(k);
     mask ||= k.startsWith('roi_head.mask_head.');
+    // HTC (semantic branch, mask information flow) is none of the four.
+    if (k.startsWith('roi_head.semantic_head.') || /^roi_head\.mask_head\.\d+\.conv_res\./.test(k)) return undefined;
   }
   if (!rpn || !roi) return undefined;
   return cascade ? (mask ? 'cascade_mask_rcnn' : 'cascade_rcnn') : mask ? 'mask_rcnn' : 'faster_rcnn';
