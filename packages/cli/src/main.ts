@@ -5,7 +5,7 @@ import { CliError } from './cli-error.js';
 import { type CommandContext, Options } from './commands/command.js';
 import { forwardCommand } from './commands/forward.js';
 import { inspectCommand } from './commands/inspect.js';
-import { evalBoxesCommand } from './commands/eval-boxes.js';
+import { evalBoxesCommand, evalMasksCommand } from './commands/eval-boxes.js';
 import { evalKeypointsCommand } from './commands/eval-keypoints.js';
 import { keysCommand } from './commands/keys.js';
 import { poseCommand } from './commands/pose.js';
@@ -33,11 +33,14 @@ commands:
            [--results coco.json --image-id n] (COCO keypoint results for eval-keypoints)
   detect   <image> --weights <file> [--weights <file>]… [--config <preset|file>] [--json out.json]
            [--out overlay.png] [--score-threshold t] [--classes person,car|0,2] [--max-detections n] [--backend …]
-           Faster R-CNN boxes as mmdet 2.x (test pipeline, rescaled to the image); preset inferred from the weights
+           Faster / Mask / Cascade (Mask) R-CNN as mmdet 2.x (test pipeline, rescaled to the image; masks as
+           COCO RLE in --json, filled in --out); preset inferred from the weights
   eval-keypoints --gt <gt.json> --results <results.json> [--json out.json] [--cat-ids 1]
            COCO keypoint AP/AR (OKS) exactly as pycocotools' COCOeval: the ten summarize() lines
-  eval-boxes --gt <gt.json> --results <results.json> [--json out.json] [--cat-ids 1,18]
-           COCO box AP/AR (IoU) exactly as pycocotools' COCOeval: the twelve summarize() lines
+  eval-boxes --gt <gt.json> --results <results.json> [--json out.json] [--cat-ids 1,18] [--iou-type bbox|segm]
+           COCO box (or, with --iou-type segm, mask) AP/AR exactly as pycocotools' COCOeval: the twelve summarize() lines
+  eval-masks --gt <gt.json> --results <results.json> [--json out.json] [--cat-ids 1,18]
+           the same as eval-boxes --iou-type segm (results carry compressed-RLE segmentations)
   segment  <image> --weights <file> [--config <preset|file>] [--scales 0.75,1,1.25] [--flip|--no-flip]
            [--labels out.png] [--out overlay.png] [--npy labels.npy] [--alpha 0.5] [--base-size n]
            [--crop-size w,h] [--batch-norm …] [--backend …]
@@ -103,6 +106,10 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
   },
   'eval-boxes': {
     run: evalBoxesCommand,
+    options: { gt: { type: 'string' }, results: { type: 'string' }, json: { type: 'string' }, 'cat-ids': { type: 'string' }, 'iou-type': { type: 'string' } },
+  },
+  'eval-masks': {
+    run: evalMasksCommand,
     options: { gt: { type: 'string' }, results: { type: 'string' }, json: { type: 'string' }, 'cat-ids': { type: 'string' } },
   },
   segment: {

@@ -31,5 +31,7 @@ export {
   keypointCategories,
   type Summary,
 } from './eval/index.js';
+// pycocotools' mask API (instance masks in results, COCO RLE).
+export { decodeMask, encodeMask, maskArea, maskIou, maskToBbox, mergeMasks, polygonToRle, type Rle, type RleCounts, segmentationToRle } from './eval/index.js';
 export { type DType, fromNCHW, numel, type StateDict, type TensorData, type TensorValues, toNCHW } from './tensor/index.js';
 export { Adam, enableTraining, type FitOptions, type FitProgress, fit, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD, setBatchNormMomentum, trainableVariablesByKey } from './train/index.js';

@@ -27,5 +27,6 @@ export {
   loadRes,
   type OksGroundTruth,
 } from './eval/index.js';
+export { countsFromString, countsToString, maskToCounts } from './eval/index.js';
 export { concatArrays } from './tensor/index.js';
 export { conv2dFilterGrad, conv2dTrainable, trainStep } from './train/index.js';

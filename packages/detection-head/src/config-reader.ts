@@ -34,6 +34,13 @@ export class DictReader {
     return DictReader.of(this.raw[key], this.at(key));
   }
 
+  /** A non-empty list of mappings (e.g. a cascade's per-stage `bbox_head`). */
+  list(key: string): DictReader[] {
+    const v = this.raw[key];
+    if (!Array.isArray(v) || v.length === 0) throw new ConfigError(`${this.at(key)} must be a non-empty list of mappings, got ${JSON.stringify(v) ?? String(v)}`, { path: this.at(key) });
+    return v.map((item, i) => DictReader.of(item, `${this.at(key)}[${i}]`));
+  }
+
   number(key: string, fallback?: number, check: (v: number) => boolean = Number.isFinite, what = 'a finite number'): number {
     const v = this.raw[key];
     if (v === undefined || v === null) {

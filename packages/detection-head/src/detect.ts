@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Box, getPreset, type ImageInput, loadModel, type ModelSource, PRESET_IDS, toRgbImage } from '@hrnetjs/core';
-import { FasterRCNN, type SimpleTestOptions } from './faster-rcnn.js';
+import { type Box, encodeMask, getPreset, type ImageInput, loadModel, type ModelSource, PRESET_IDS, type Rle, toRgbImage } from '@hrnetjs/core';
+import { FasterRCNN, type SimpleTestOptions, type TwoStageRoIHead } from './faster-rcnn.js';
 import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
 import { MMDET_BUILDER } from './register.js';
 
@@ -12,6 +12,18 @@ export interface Detection {
   /** 0-based class index (mmdet label). */
   labelId: number;
   score: number;
+  /** Instance mask (models with a mask head): row-major 0/1 bitmap of the original image + COCO RLE. */
+  mask?: InstanceMask;
+}
+
+/** One detection's mask in original-image pixels. */
+export interface InstanceMask {
+  width: number;
+  height: number;
+  /** Row-major, 1 = object. */
+  data: Uint8Array;
+  /** The same mask as COCO compressed RLE (pycocotools `mask.encode`, column-major runs). */
+  rle: Rle;
 }
 
 /** Options of {@link detect}. */
@@ -45,7 +57,7 @@ function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly
  * normalise, pad, run, rescale to the original image. Sorted by descending score. Every tensor it
  * creates is disposed.
  */
-export async function detect(model: FasterRCNN, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
+export async function detect(model: FasterRCNN<TwoStageRoIHead>, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
   const rgb = await toRgbImage(image);
   const names = model.classNames;
   const allowedLabels = options.classes ? resolveClasses(options.classes, names) : undefined;
@@ -64,10 +76,15 @@ export async function detect(model: FasterRCNN, image: ImageInput, options: Dete
       label: names[result.labels[i]],
       labelId: result.labels[i],
       score,
+      ...(result.masks ? { mask: instanceMask(result.masks.masks[i], result.masks.height, result.masks.width) } : {}),
     }));
   } finally {
     x.dispose();
   }
+}
+
+function instanceMask(data: Uint8Array, height: number, width: number): InstanceMask {
+  return { width, height, data, rle: encodeMask(data, height, width) };
 }
 
 /** Options of {@link createDetector}: names and the defaults of every {@link Detector.detect} call. */
@@ -81,7 +98,7 @@ export class Detector {
   private readonly defaults: DetectOptions;
 
   constructor(
-    readonly model: FasterRCNN,
+    readonly model: FasterRCNN<TwoStageRoIHead>,
     options: DetectorOptions = {},
   ) {
     if (options.classNames !== undefined) model.classNames = options.classNames;
@@ -106,7 +123,7 @@ export class Detector {
 }
 
 /**
- * The detection task in one call: a {@link FasterRCNN} or anything `loadModel` of `@hrnetjs/core`
+ * The detection task in one call: a {@link FasterRCNN} (or Mask / Cascade R-CNN) or anything `loadModel` of `@hrnetjs/core`
  * takes (an mmdet checkpoint path in Node, its bytes, `{ weights, config }`), plus options. Class
  * names come from the checkpoint's `meta.CLASSES` when it has them.
  *
@@ -114,7 +131,7 @@ export class Detector {
  * const detector = await createDetector('faster_rcnn_hrnetv2p_w32_2x_coco.pth');
  * const detections = await detector.detect('street.jpg', { scoreThreshold: 0.5 });
  */
-export async function createDetector(source: FasterRCNN | ModelSource, options?: DetectorOptions): Promise<Detector> {
+export async function createDetector(source: FasterRCNN<TwoStageRoIHead> | ModelSource, options?: DetectorOptions): Promise<Detector> {
   if (source instanceof FasterRCNN) return new Detector(source, options);
   void MMDET_BUILDER; // mmdet models registered with core before loading
   const { model } = await loadModel(source, { family: 'mmdet' });
@@ -122,7 +139,7 @@ export async function createDetector(source: FasterRCNN | ModelSource, options?:
     model.dispose();
     const presets = PRESET_IDS.filter((id) => getPreset(id).family === 'mmdet').join(', ');
     throw new Error(
-      `createDetector needs a Faster R-CNN, but these weights built a ${model.constructor.name}: they fit none of ${presets}; ` +
+      `createDetector needs a two-stage detector (Faster / Mask / Cascade R-CNN), but these weights built a ${model.constructor.name}: they fit none of ${presets}; ` +
         'pass { weights, config } with the mmdet model dict (rpn_head + roi_head) they were trained with',
     );
   }

@@ -97,6 +97,51 @@ function readAnchors(r: DictReader): AnchorGeneratorConfig {
   };
 }
 
+/** `SingleRoIExtractor` with a `RoIAlign` layer (bbox or mask RoI extractor). */
+export function readRoIExtractor(ext: DictReader): RoIExtractorConfig {
+  ext.type(['SingleRoIExtractor']);
+  const layer = ext.dict('roi_layer');
+  layer.type(['RoIAlign']);
+  return {
+    outputSize: layer.positiveInt('output_size'),
+    samplingRatio: layer.number('sampling_ratio', 0, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    aligned: layer.boolean('aligned', true),
+    outChannels: ext.positiveInt('out_channels'),
+    featmapStrides: ext.numbers('featmap_strides', undefined, undefined, true),
+    finestScale: ext.number('finest_scale', 56, (v) => v > 0, 'a positive number'),
+  };
+}
+
+/** A `Shared2FCBBoxHead` / shared-FC `ConvFCBBoxHead` dict, checked against its RoI extractor. */
+export function readBBoxHead(bh: DictReader, roiExtractor: RoIExtractorConfig): BBoxHeadConfig {
+  const bhType = bh.type(['Shared2FCBBoxHead', 'ConvFCBBoxHead']);
+  if (bhType === 'ConvFCBBoxHead') {
+    for (const key of ['num_shared_convs', 'num_cls_convs', 'num_cls_fcs', 'num_reg_convs', 'num_reg_fcs']) {
+      if (bh.int(key, 0) !== 0) throw new ConfigError(`${bh.at(key)} must be 0; only shared FC heads are supported`, { path: bh.at(key) });
+    }
+  }
+  const bboxHead: BBoxHeadConfig = {
+    inChannels: bh.positiveInt('in_channels', 256),
+    fcOutChannels: bh.positiveInt('fc_out_channels', 1024),
+    roiFeatSize: bh.positiveInt('roi_feat_size', 7),
+    numClasses: bh.positiveInt('num_classes', 80),
+    numSharedFcs: bhType === 'Shared2FCBBoxHead' ? 2 : bh.positiveInt('num_shared_fcs'),
+    regClassAgnostic: bh.boolean('reg_class_agnostic', false),
+    bboxCoder: readCoder(bh, [0.1, 0.1, 0.2, 0.2]),
+  };
+  if (bboxHead.roiFeatSize !== roiExtractor.outputSize) {
+    throw new ConfigError(`${bh.at('roi_feat_size')} (${bboxHead.roiFeatSize}) must equal the RoI extractor's output_size (${roiExtractor.outputSize})`, {
+      path: bh.at('roi_feat_size'),
+    });
+  }
+  if (bboxHead.inChannels !== roiExtractor.outChannels) {
+    throw new ConfigError(`${bh.at('in_channels')} (${bboxHead.inChannels}) must equal the RoI extractor's out_channels (${roiExtractor.outChannels})`, {
+      path: bh.at('in_channels'),
+    });
+  }
+  return bboxHead;
+}
+
 /** `nms` dict, or the deprecated `nms_thr`. */
 function readIou(r: DictReader): number {
   if (r.has('nms')) {
@@ -140,7 +185,7 @@ export function parseImageMeta(value: unknown, path = 'img_metas[0]'): ImageMeta
  */
 export function parseFasterRcnnConfig(detector: Record<string, unknown>, path = 'model'): FasterRcnnConfig {
   const root = DictReader.of(detector, path);
-  root.type(['FasterRCNN', 'TwoStageDetector'], false);
+  root.type(['FasterRCNN', 'TwoStageDetector', 'MaskRCNN', 'CascadeRCNN'], false);
   const rpn = root.dict('rpn_head');
   rpn.type(['RPNHead']);
   const inChannels = rpn.positiveInt('in_channels');
@@ -155,45 +200,11 @@ export function parseFasterRcnnConfig(detector: Record<string, unknown>, path = 
   }
 
   const roi = root.dict('roi_head');
-  roi.type(['StandardRoIHead']);
-  const ext = roi.dict('bbox_roi_extractor');
-  ext.type(['SingleRoIExtractor']);
-  const layer = ext.dict('roi_layer');
-  layer.type(['RoIAlign']);
-  const roiExtractor: RoIExtractorConfig = {
-    outputSize: layer.positiveInt('output_size'),
-    samplingRatio: layer.number('sampling_ratio', 0, (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
-    aligned: layer.boolean('aligned', true),
-    outChannels: ext.positiveInt('out_channels'),
-    featmapStrides: ext.numbers('featmap_strides', undefined, undefined, true),
-    finestScale: ext.number('finest_scale', 56, (v) => v > 0, 'a positive number'),
-  };
-  const bh = roi.dict('bbox_head');
-  const bhType = bh.type(['Shared2FCBBoxHead', 'ConvFCBBoxHead']);
-  if (bhType === 'ConvFCBBoxHead') {
-    for (const key of ['num_shared_convs', 'num_cls_convs', 'num_cls_fcs', 'num_reg_convs', 'num_reg_fcs']) {
-      if (bh.int(key, 0) !== 0) throw new ConfigError(`${bh.at(key)} must be 0; only shared FC heads are supported`, { path: bh.at(key) });
-    }
-  }
-  const bboxHead: BBoxHeadConfig = {
-    inChannels: bh.positiveInt('in_channels', 256),
-    fcOutChannels: bh.positiveInt('fc_out_channels', 1024),
-    roiFeatSize: bh.positiveInt('roi_feat_size', 7),
-    numClasses: bh.positiveInt('num_classes', 80),
-    numSharedFcs: bhType === 'Shared2FCBBoxHead' ? 2 : bh.positiveInt('num_shared_fcs'),
-    regClassAgnostic: bh.boolean('reg_class_agnostic', false),
-    bboxCoder: readCoder(bh, [0.1, 0.1, 0.2, 0.2]),
-  };
-  if (bboxHead.roiFeatSize !== roiExtractor.outputSize) {
-    throw new ConfigError(`${bh.at('roi_feat_size')} (${bboxHead.roiFeatSize}) must equal ${layer.at('output_size')} (${roiExtractor.outputSize})`, {
-      path: bh.at('roi_feat_size'),
-    });
-  }
-  if (bboxHead.inChannels !== roiExtractor.outChannels) {
-    throw new ConfigError(`${bh.at('in_channels')} (${bboxHead.inChannels}) must equal ${ext.at('out_channels')} (${roiExtractor.outChannels})`, {
-      path: bh.at('in_channels'),
-    });
-  }
+  const roiType = roi.type(['StandardRoIHead', 'CascadeRoIHead']);
+  const roiExtractor = readRoIExtractor(roi.dict('bbox_roi_extractor'));
+  // Cascade heads list one bbox_head per stage; the last one names the classes (see cascade-rcnn-config.ts).
+  const bboxHeads = roiType === 'CascadeRoIHead' ? roi.list('bbox_head') : [roi.dict('bbox_head')];
+  const bboxHead = readBBoxHead(bboxHeads[bboxHeads.length - 1], roiExtractor);
 
   const test = root.dict('test_cfg');
   const tr = test.dict('rpn');

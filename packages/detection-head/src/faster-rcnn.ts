@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { type ModelConfig, type Module, TaskModel } from '@hrnetjs/core';
 import { detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
-import type { Detections } from './multiclass-nms.js';
+import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
+import type { InstanceMasks } from './paste-mask.js';
 import type { FeatureMap } from './roi-align.js';
 import { StandardRoIHead } from './roi-head.js';
 import { type DetectionPipelineConfig, detectionPipelineFromConfig } from './preprocess.js';
@@ -22,6 +23,21 @@ export interface SimpleTestOptions {
 /** Host results of one image: proposals flat [N × 5] in input coordinates, and final detections. */
 export interface SimpleTestResult extends Detections {
   proposals: Float32Array;
+  /** One bitmap per detection, for models with a mask head (Mask R-CNN, Cascade Mask R-CNN). */
+  masks?: InstanceMasks;
+}
+
+/** What the two-stage detector asks of its `roi_head`: the whole RoI stage at test time. */
+export interface TwoStageRoIHead extends Module {
+  simpleTest(
+    features: FeatureMap[],
+    proposals: Float32Array,
+    meta: ImageMeta,
+    cfg: RcnnTestConfig,
+    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
+  ): Promise<Detections & { masks?: InstanceMasks }>;
+  /** Mask heads only: each stage's mask logits at each RoI's label (flat [N × M × M] per stage). */
+  stageMaskLogits?(features: FeatureMap[], rois: Float32Array, labels: Int32Array): Promise<Float32Array[]>;
 }
 
 /**
@@ -29,10 +45,10 @@ export interface SimpleTestResult extends Detections {
  * (the {@link DetectionFeatureModel}, mounted at the top level), `rpn_head.*`, `roi_head.*`.
  * `forwardNamed` gives the features; {@link simpleTest} runs mmdet's test path on one image.
  */
-export class FasterRCNN extends TaskModel {
+export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends TaskModel {
   readonly features: DetectionFeatureModel;
   readonly rpnHead: RPNHead;
-  readonly roiHead: StandardRoIHead;
+  readonly roiHead: R;
   readonly detector: FasterRcnnConfig;
   /** `test_cfg`; replace or edit it to change the test settings of every later call. */
   testCfg: FasterRcnnTestConfig;
@@ -57,7 +73,12 @@ export class FasterRCNN extends TaskModel {
     }
     this.features = this.child('', new DetectionFeatureModel(config));
     this.rpnHead = this.child('rpn_head', new RPNHead(this.detector.rpnHead));
-    this.roiHead = this.child('roi_head', new StandardRoIHead(this.detector.roiExtractor, this.detector.bboxHead));
+    this.roiHead = this.child('roi_head', this.buildRoIHead());
+  }
+
+  /** The `roi_head` module (called from the constructor; subclasses build theirs from `config`). */
+  protected buildRoIHead(): R {
+    return new StandardRoIHead(this.detector.roiExtractor, this.detector.bboxHead) as TwoStageRoIHead as R;
   }
 
   protected computeOutputs(x: tf.Tensor4D, intermediates: boolean): Record<string, tf.Tensor> {
@@ -104,7 +125,7 @@ export class FasterRCNN extends TaskModel {
       tf.dispose(levels);
     }
     const proposals = this.rpnHead.getProposals(rpnOut, imgMeta.imgShape, cfg.rpn);
-    const dets = await this.roiHead.simpleTestBboxes(features, proposals, imgMeta, cfg.rcnn, {
+    const dets = await this.roiHead.simpleTest(features, proposals, imgMeta, cfg.rcnn, {
       rescale: options.rescale ?? this.detector.rescale,
       allowedLabels: options.allowedLabels,
     });

@@ -4,8 +4,12 @@
  * training. Heads, RoI ops, NMS, anchors, coders and the training internals are in
  * `@hrnetjs/detection-head/ops`.
  */
-export { createDetector, type Detection, Detector, type DetectorOptions, type DetectOptions } from './detect.js';
-export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult } from './faster-rcnn.js';
+export { createDetector, type Detection, Detector, type DetectorOptions, type DetectOptions, type InstanceMask } from './detect.js';
+export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult, type TwoStageRoIHead } from './faster-rcnn.js';
+export { MaskRCNN } from './mask-rcnn.js';
+export { CascadeRCNN } from './cascade-rcnn.js';
+export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind, twoStageKindOfKeys } from './two-stage.js';
+export type { InstanceMasks } from './paste-mask.js';
 export { DetectionFeatureModel } from './detection-model.js';
 export { MMDET_BUILDER } from './register.js';
 export { COCO_CLASSES, detectorClassNames } from './coco-classes.js';

@@ -17,4 +17,11 @@ export { type FeatureMap, roiAlign, type RoIAlignOptions } from './roi-align.js'
 export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi-extractor.js';
 export { StandardRoIHead } from './roi-head.js';
 export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
+export { type CascadeConfig, parseCascadeConfig } from './cascade-rcnn-config.js';
+export { CascadeRoIHead } from './cascade-roi-head.js';
+export { ConvTranspose2d, FCNMaskHead, type MaskHeadConfig } from './fcn-mask-head.js';
+export { type MaskBranchConfig, parseMaskBranch } from './mask-rcnn-config.js';
+export { MaskRoIHead } from './mask-roi-head.js';
+export { getSegMasks, maskRois, pasteMask } from './paste-mask.js';
+export { readBBoxHead, readRoIExtractor } from './faster-rcnn-config.js';
 export * from './train/index.js';

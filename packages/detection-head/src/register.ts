@@ -1,6 +1,7 @@
 import { BackboneModel, registerModelBuilder } from '@hrnetjs/core';
 import { DetectionFeatureModel } from './detection-model.js';
 import { FasterRCNN } from './faster-rcnn.js';
+import { createTwoStageDetector } from './two-stage.js';
 import { isFasterRcnnDetector } from './faster-rcnn-config.js';
 
 /** mmdet's `meta.CLASSES` (a tuple/list of names) from a checkpoint's extras, if present. */
@@ -12,7 +13,7 @@ function metaClasses(extras: Record<string, unknown>): string[] | null {
 
 /**
  * mmdet models for `loadModel` / `matchPreset` of @hrnetjs/core (registered when this package
- * loads): a full detector dict builds Faster R-CNN, backbone / neck dicts their features; a
+ * loads): a full detector dict builds Faster / Mask / Cascade (Mask) R-CNN, backbone / neck dicts their features; a
  * checkpoint's `meta.CLASSES` become the class names.
  */
 export const MMDET_BUILDER = registerModelBuilder({
@@ -20,7 +21,7 @@ export const MMDET_BUILDER = registerModelBuilder({
   packageName: '@hrnetjs/detection-head',
   build(config) {
     if (config.head.type !== 'mmdet') throw new Error(`expected an mmdet config, got '${config.head.type}'`);
-    if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return new FasterRCNN(config);
+    if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return createTwoStageDetector(config);
     return config.head.neck ? new DetectionFeatureModel(config) : new BackboneModel(config);
   },
   applyCheckpointMeta(model, extras) {

@@ -25,6 +25,17 @@ export class StandardRoIHead extends Module {
     return this.bboxHead.forwardToHost(extractRoiFeatures(features, rois, this.extractor));
   }
 
+  /** The RoI stage at test time: boxes only here (the mask head subclass adds masks). */
+  simpleTest(
+    features: FeatureMap[],
+    proposals: Float32Array,
+    meta: ImageMeta,
+    cfg: RcnnTestConfig,
+    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
+  ): Promise<Detections> {
+    return this.simpleTestBboxes(features, proposals, meta, cfg, options);
+  }
+
   /** `simple_test_bboxes` for one image: proposals (flat [N × 5]) → final detections. */
   async simpleTestBboxes(
     features: FeatureMap[],

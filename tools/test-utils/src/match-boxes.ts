@@ -17,12 +17,26 @@ export function matchedFraction(
   actual: ArrayLike<number>,
   options: { minIou?: number; scoreTol?: number; referenceLabels?: ArrayLike<number>; actualLabels?: ArrayLike<number> } = {},
 ): { fraction: number; matched: number; total: number } {
+  const pairs = matchDetections(reference, actual, options);
+  const total = reference.length / 5;
+  return { fraction: total === 0 ? 1 : pairs.length / total, matched: pairs.length, total };
+}
+
+/**
+ * The greedy matching behind {@link matchedFraction}: [reference index, actual index] of every
+ * reference box that found an unused actual box (same label, |Δscore| ≤ scoreTol, best IoU ≥ minIou).
+ */
+export function matchDetections(
+  reference: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  options: { minIou?: number; scoreTol?: number; referenceLabels?: ArrayLike<number>; actualLabels?: ArrayLike<number> } = {},
+): Array<[number, number]> {
   const { minIou = 0.99, scoreTol = 1e-3 } = options;
   const nRef = reference.length / 5;
   const nAct = actual.length / 5;
   const used = new Uint8Array(nAct);
   const row = (arr: ArrayLike<number>, i: number) => Array.from({ length: 5 }, (_, k) => arr[5 * i + k]);
-  let matched = 0;
+  const pairs: Array<[number, number]> = [];
   for (let i = 0; i < nRef; i++) {
     const r = row(reference, i);
     let best = -1;
@@ -40,8 +54,8 @@ export function matchedFraction(
     }
     if (best >= 0) {
       used[best] = 1;
-      matched++;
+      pairs.push([i, best]);
     }
   }
-  return { fraction: nRef === 0 ? 1 : matched / nRef, matched, total: nRef };
+  return pairs;
 }

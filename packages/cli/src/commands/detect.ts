@@ -1,14 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { BackendName, ModelConfig, StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { createDetector, type Detector, drawDetections, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { createDetector, type Detection, type Detector, drawDetections, isFasterRcnnDetector, twoStageKind } from '@hrnetjs/detection-head';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, type Options, Options as OptionsClass } from './command.js';
 
 const BACKENDS: BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
-const DETECTOR_PRESETS = ['faster-rcnn-w18', 'faster-rcnn-w32', 'faster-rcnn-w40'] as const;
+const DETECTOR_PRESETS = (['faster-rcnn', 'mask-rcnn', 'cascade-rcnn', 'cascade-mask-rcnn'] as const).flatMap((m) => (['w18', 'w32', 'w40'] as const).map((w) => `${m}-${w}`));
 
 /** Merges several checkpoint files into one state dict (later files win). */
 export async function readMergedWeights(files: string[]): Promise<StateDict> {
@@ -27,7 +27,7 @@ export async function detectorConfig(options: Options, flag = 'config'): Promise
   if (!spec) return undefined;
   const config = await loadModelConfig(new OptionsClass({ config: spec }));
   if (config.head.type !== 'mmdet' || !isFasterRcnnDetector(config.head.detector)) {
-    throw new CliError(`--${flag} ${spec} is not a Faster R-CNN config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
+    throw new CliError(`--${flag} ${spec} is not a two-stage detector config (an mmdet model dict with rpn_head and roi_head, or ${DETECTOR_PRESETS.join(', ')})`);
   }
   return config;
 }
@@ -54,10 +54,23 @@ function parseNumber(options: Options, name: string, check: (v: number) => boole
   return v;
 }
 
+function maskPixels(data: Uint8Array): number {
+  let n = 0;
+  for (const v of data) n += v;
+  return n;
+}
+
+/** A detection for the JSON output: the mask as COCO RLE (`{size: [h, w], counts}`), never the bitmap. */
+function toJson(d: Detection): Record<string, unknown> {
+  const { mask, ...rest } = d;
+  return mask ? { ...rest, mask: mask.rle } : rest;
+}
+
 /**
  * `hrnet detect <image> --weights f [--weights f]… [--config c] [--json out.json] [--out overlay.png]
  * [--score-threshold t] [--classes a,b] [--max-detections n] [--backend b]`: mmdet's test pipeline
- * and Faster R-CNN on one image; prints one line per detection.
+ * and a two-stage detector (Faster / Mask / Cascade (Mask) R-CNN) on one image; prints one line per
+ * detection. Mask models add `mask` (COCO RLE) to each JSON detection and fill the masks in `--out`.
  */
 export async function detectCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
   if (positionals.length !== 1) throw new CliError(`detect takes one image path, got ${positionals.length}`);
@@ -70,16 +83,19 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
   const image = await readImageFile(userPath(positionals[0]));
   const info = await useBackend(backend);
   const detector = await loadDetector(options, options.strings('weights'));
-  stderr(`backend: ${info.name}; model: ${detector.model.config.name}`);
+  const { config } = detector.model;
+  const kind = config.head.type === 'mmdet' ? twoStageKind(config.head.detector) : undefined;
+  stderr(`backend: ${info.name}; model: ${config.name} (${kind})`);
 
   try {
     const detections = await detector.detect(image, { scoreThreshold, maxDetections, classes });
     for (const d of detections) {
       const { xmin, ymin, xmax, ymax } = d.box;
-      stdout(`${d.label} (${d.labelId}) ${d.score.toFixed(4)} [${[xmin, ymin, xmax, ymax].map((v) => v.toFixed(1)).join(', ')}]`);
+      const mask = d.mask ? ` mask ${maskPixels(d.mask.data)} px` : '';
+      stdout(`${d.label} (${d.labelId}) ${d.score.toFixed(4)} [${[xmin, ymin, xmax, ymax].map((v) => v.toFixed(1)).join(', ')}]${mask}`);
     }
     const json = options.string('json');
-    if (json) await writeFile(userPath(json), `${JSON.stringify({ detections }, null, 1)}\n`);
+    if (json) await writeFile(userPath(json), `${JSON.stringify({ detections: detections.map(toJson) }, null, 1)}\n`);
     const overlay = options.string('out');
     if (overlay) await writePngFile(userPath(overlay), drawDetections(image, detections));
     stderr(`${detections.length} detections`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendName, fromNCHW, toNCHW } from '@hrnetjs/core';
 import { readCheckpointFile, readNpyFile, useBackend, writeNpyFile } from '@hrnetjs/core/node';
-import { DetectionFeatureModel, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { createTwoStageDetector, DetectionFeatureModel, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { HigherHRNetModel } from '@hrnetjs/pose-head';
 import { createModel } from '../models.js';
 import { CliError } from '../cli-error.js';
@@ -48,7 +48,7 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
   const detectorConfig = config.head.type === 'mmdet' && config.head.neck && isFasterRcnnDetector(config.head.detector);
   const hasHeads = [...merged.keys()].some((k) => k.startsWith('rpn_head.') || k.startsWith('roi_head.'));
   if (detectorConfig && !hasHeads) stderr('the weights hold no rpn_head / roi_head: writing the backbone and neck outputs only');
-  const detector = detectorConfig && hasHeads ? new FasterRCNN(config) : null;
+  const detector = detectorConfig && hasHeads ? createTwoStageDetector(config) : null;
   const model = higher ? new HigherHRNetModel(higher) : (detector ?? (detectorConfig ? new DetectionFeatureModel(config) : createModel(config)));
   model.load(merged);
 

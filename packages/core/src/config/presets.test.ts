@@ -36,6 +36,15 @@ const EXPECTED_IDS = [
   'faster-rcnn-w18',
   'faster-rcnn-w32',
   'faster-rcnn-w40',
+  'mask-rcnn-w18',
+  'mask-rcnn-w32',
+  'mask-rcnn-w40',
+  'cascade-rcnn-w18',
+  'cascade-rcnn-w32',
+  'cascade-rcnn-w40',
+  'cascade-mask-rcnn-w18',
+  'cascade-mask-rcnn-w32',
+  'cascade-mask-rcnn-w40',
 ];
 
 /**

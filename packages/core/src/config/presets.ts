@@ -4,7 +4,7 @@ import { familyDefaults } from './family-defaults.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './imagenet.js';
 import { OCR_DEFAULTS } from './ocr-head.js';
 import { type HRNetVariant, variantStages, variantWidths } from './stage-table.js';
-import type { BackboneConfig, InputConfig, ModelConfig, ModelFamily } from './types.js';
+import type { BackboneConfig, InputConfig, MmdetHeadConfig, ModelConfig, ModelFamily } from './types.js';
 
 /** Every preset id, in listing order. */
 export const PRESET_IDS = [
@@ -37,6 +37,15 @@ export const PRESET_IDS = [
   'faster-rcnn-w18',
   'faster-rcnn-w32',
   'faster-rcnn-w40',
+  'mask-rcnn-w18',
+  'mask-rcnn-w32',
+  'mask-rcnn-w40',
+  'cascade-rcnn-w18',
+  'cascade-rcnn-w32',
+  'cascade-rcnn-w40',
+  'cascade-mask-rcnn-w18',
+  'cascade-mask-rcnn-w32',
+  'cascade-mask-rcnn-w40',
 ] as const;
 
 /** A preset id. */
@@ -194,6 +203,67 @@ function fasterRcnnDetector(): Record<string, unknown> {
       rpn: { nms_pre: 1000, max_per_img: 1000, nms: { type: 'nms', iou_threshold: 0.7 }, min_bbox_size: 0 },
       rcnn: { score_thr: 0.05, nms: { type: 'nms', iou_threshold: 0.5 }, max_per_img: 100 },
     },
+  };
+}
+
+/** `mask_roi_extractor` + `FCNMaskHead` of mmdet 2.x `mask_rcnn_r50_fpn` / `cascade_mask_rcnn_r50_fpn`. */
+function maskBranch(): Record<string, unknown> {
+  return {
+    mask_roi_extractor: {
+      type: 'SingleRoIExtractor',
+      roi_layer: { type: 'RoIAlign', output_size: 14, sampling_ratio: 0, aligned: true },
+      out_channels: 256,
+      featmap_strides: [4, 8, 16, 32],
+    },
+    mask_head: { type: 'FCNMaskHead', num_convs: 4, in_channels: 256, conv_out_channels: 256, num_classes: 80 },
+  };
+}
+
+type TwoStageModel = 'faster_rcnn' | 'mask_rcnn' | 'cascade_rcnn' | 'cascade_mask_rcnn';
+
+/**
+ * The mmdet 2.x detector dict of each HRNet model-zoo family: Faster R-CNN's, plus the mask branch
+ * (`mask_thr_binary` 0.5), or the three-stage `CascadeRoIHead` (class-agnostic stages with target
+ * stds 0.1/0.2, 0.05/0.1, 0.033/0.067, stage loss weights [1, 0.5, 0.25]).
+ */
+function twoStageDetector(kind: TwoStageModel): Record<string, unknown> {
+  const d = fasterRcnnDetector();
+  const roi = d.roi_head as Record<string, unknown>;
+  const rcnn = (d.test_cfg as Record<string, Record<string, unknown>>).rcnn;
+  if (kind.startsWith('cascade')) {
+    const bh = roi.bbox_head as Record<string, unknown>;
+    const stds = [
+      [0.1, 0.1, 0.2, 0.2],
+      [0.05, 0.05, 0.1, 0.1],
+      [0.033, 0.033, 0.067, 0.067],
+    ];
+    roi.type = 'CascadeRoIHead';
+    roi.num_stages = 3;
+    roi.stage_loss_weights = [1, 0.5, 0.25];
+    roi.bbox_head = stds.map((s) => ({ ...bh, reg_class_agnostic: true, bbox_coder: { type: 'DeltaXYWHBBoxCoder', target_means: [0, 0, 0, 0], target_stds: s } }));
+  }
+  if (kind.endsWith('mask_rcnn')) {
+    Object.assign(roi, maskBranch());
+    rcnn.mask_thr_binary = 0.5;
+  }
+  d.type = kind === 'faster_rcnn' ? 'FasterRCNN' : kind === 'mask_rcnn' ? 'MaskRCNN' : 'CascadeRCNN';
+  return d;
+}
+
+function twoStage(kind: TwoStageModel, variant: 'w18' | 'w32' | 'w40', checkpoints: string[]): PresetRecord {
+  const names: Record<TwoStageModel, string> = {
+    faster_rcnn: 'Faster R-CNN',
+    mask_rcnn: 'Mask R-CNN (boxes + instance masks)',
+    cascade_rcnn: 'Cascade R-CNN (3 stages)',
+    cascade_mask_rcnn: 'Cascade Mask R-CNN (3 stages, boxes + instance masks)',
+  };
+  const schedule = kind.startsWith('cascade') ? '20e' : '1x';
+  const base = fasterRcnn(variant, checkpoints);
+  return {
+    ...base,
+    description: `${names[kind]} with HRNetV2p-${variant.toUpperCase()} + HRFPN (mmdetection 2.x), COCO 80 classes`,
+    head: { ...(base.head as MmdetHeadConfig), detector: twoStageDetector(kind) },
+    officialConfig: `configs/hrnet/${kind}_hrnetv2p_${variant}_${schedule}_coco.py`,
   };
 }
 
@@ -396,6 +466,24 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     'faster_rcnn_hrnetv2p_w40_1x_coco_20200210-95c1f5ce.pth',
     'faster_rcnn_hrnetv2p_w40_2x_coco_20200512_161033-0f236ef4.pth',
   ]),
+  'mask-rcnn-w18': twoStage('mask_rcnn', 'w18', [
+    'mask_rcnn_hrnetv2p_w18_1x_coco_20200205-1c3d78ed.pth',
+    'mask_rcnn_hrnetv2p_w18_2x_coco_20200212-b3c825b1.pth',
+  ]),
+  'mask-rcnn-w32': twoStage('mask_rcnn', 'w32', [
+    'mask_rcnn_hrnetv2p_w32_1x_coco_20200207-b29f616e.pth',
+    'mask_rcnn_hrnetv2p_w32_2x_coco_20200213-45b75b4d.pth',
+  ]),
+  'mask-rcnn-w40': twoStage('mask_rcnn', 'w40', [
+    'mask_rcnn_hrnetv2p_w40_1x_coco_20200511_015646-66738b35.pth',
+    'mask_rcnn_hrnetv2p_w40_2x_coco_20200512_163732-aed5e4ab.pth',
+  ]),
+  'cascade-rcnn-w18': twoStage('cascade_rcnn', 'w18', ['cascade_rcnn_hrnetv2p_w18_20e_coco_20200210-434be9d7.pth']),
+  'cascade-rcnn-w32': twoStage('cascade_rcnn', 'w32', ['cascade_rcnn_hrnetv2p_w32_20e_coco_20200208-928455a4.pth']),
+  'cascade-rcnn-w40': twoStage('cascade_rcnn', 'w40', ['cascade_rcnn_hrnetv2p_w40_20e_coco_20200512_161112-75e47b04.pth']),
+  'cascade-mask-rcnn-w18': twoStage('cascade_mask_rcnn', 'w18', ['cascade_mask_rcnn_hrnetv2p_w18_20e_coco_20200210-b543cd2b.pth']),
+  'cascade-mask-rcnn-w32': twoStage('cascade_mask_rcnn', 'w32', ['cascade_mask_rcnn_hrnetv2p_w32_20e_coco_20200512_154043-39d9cf7b.pth']),
+  'cascade-mask-rcnn-w40': twoStage('cascade_mask_rcnn', 'w40', ['cascade_mask_rcnn_hrnetv2p_w40_20e_coco_20200527_204922-969c4610.pth']),
 };
 
 /** Canonical spelling of a user-typed id: case and `_` vs `-` do not matter. */

@@ -1,4 +1,4 @@
-import type { CocoAnnotation, CocoCategory, CocoImage } from './coco-types.js';
+import { type CocoAnnotation, type CocoCategory, CocoEvalError, type CocoImage } from './coco-types.js';
 import { expectArray, expectBox, expectCrowdFlag, expectKeypoints, expectNumber, expectObject } from './validate-json.js';
 
 /**
@@ -61,6 +61,13 @@ export class CocoDataset {
   /** True when `imageId` is one of the dataset's images. */
   hasImage(imageId: number): boolean {
     return this.imageIdSet.has(imageId);
+  }
+
+  /** The image record with id `imageId` (pycocotools `imgs[id]`). */
+  image(imageId: number): CocoImage {
+    const img = this.images.find((i) => i.id === imageId);
+    if (!img) throw new CocoEvalError(`image ${imageId} is not in the dataset`);
+    return img;
   }
 
   /** Annotations of one image in file order (empty when it has none). */

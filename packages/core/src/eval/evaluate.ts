@@ -3,6 +3,7 @@ import type { CocoDataset } from './coco-dataset.js';
 import { type CocoAnnotation, CocoEvalError } from './coco-types.js';
 import { type EvalDt, type EvalGt, type EvalImg, evaluateImg } from './evaluate-image.js';
 import { argsortDescending } from './numpy-math.js';
+import { maskIou, type Rle, type RleCounts, segmentationToRle } from './mask.js';
 import { computeOks } from './oks.js';
 import { type CocoEvalParams, uniqueSorted } from './params.js';
 
@@ -52,7 +53,12 @@ export function cocoEvaluate(gt: CocoDataset, dt: CocoDataset, inputParams: Coco
       const dAll = dts.get(imgId)?.get(catId) ?? [];
       if (g.length === 0 && dAll.length === 0) continue;
       const d = argsortDescending(dAll.map((a) => a.score as number)).slice(0, maxDet).map((i) => dAll[i]);
-      const matrix = iouType === 'keypoints' ? keypointIous(d, g, params.kptOksSigmas) : boxIou(d.map((a) => a.bbox), g.map((a) => a.bbox), g.map((a) => a.iscrowd));
+      const matrix =
+        iouType === 'keypoints'
+          ? keypointIous(d, g, params.kptOksSigmas)
+          : iouType === 'segm'
+            ? segmIous(d, g, gt)
+            : boxIou(d.map((a) => a.bbox), g.map((a) => a.bbox), g.map((a) => a.iscrowd));
       if (matrix.length > 0) ious.push({ image_id: imgId, category_id: catId, dtIds: d.map((a) => a.id), gtIds: g.map((a) => a.id), ious: matrix });
       prepared.set(`${imgId}:${catId}`, {
         g: g.map((a) => ({ id: a.id, area: a.area, iscrowd: a.iscrowd, ignore: gtIgnore(a, iouType) })),
@@ -120,4 +126,30 @@ function keypointIous(d: CocoAnnotation[], g: CocoAnnotation[], sigmas: number[]
     }
   }
   return computeOks(d.map((a) => a.keypoints as number[]), g as Array<CocoAnnotation & { keypoints: number[] }>, sigmas);
+}
+
+const rleCache = new WeakMap<CocoAnnotation, Rle | RleCounts>();
+
+/** `_toMask` + `computeIoU` for 'segm': every segmentation as RLE (`COCO.annToRLE`), then `maskUtils.iou`. */
+function segmIous(d: CocoAnnotation[], g: CocoAnnotation[], gt: CocoDataset): number[][] {
+  if (d.length === 0 || g.length === 0) return [];
+  const rle = (a: CocoAnnotation, what: string): Rle | RleCounts => {
+    let r = rleCache.get(a);
+    if (!r) {
+      if (a.segmentation === undefined) throw new CocoEvalError(`${what} ${a.id} (image ${a.image_id}) has no segmentation; segm evaluation needs one on every evaluated annotation`);
+      const img = gt.image(a.image_id);
+      if (!(Number.isInteger(img.height) && Number.isInteger(img.width))) {
+        throw new CocoEvalError(`gt image ${a.image_id} needs integer height and width for segm evaluation (polygons are rasterised at that size)`);
+      }
+      r = segmentationToRle(a.segmentation, img.height as number, img.width as number);
+      rleCache.set(a, r);
+    }
+    return r;
+  };
+  const flat = maskIou(
+    d.map((a) => rle(a, 'result')),
+    g.map((a) => rle(a, 'gt annotation')),
+    g.map((a) => a.iscrowd),
+  );
+  return d.map((_, i) => Array.from(flat.subarray(i * g.length, (i + 1) * g.length)));
 }

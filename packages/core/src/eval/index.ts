@@ -10,3 +10,18 @@ export { loadRes } from './load-res.js';
 export { computeOks, type OksGroundTruth } from './oks.js';
 export { COCO_KPT_OKS_SIGMAS, type CocoEvalParams, defaultCocoEvalParams, type IouType } from './params.js';
 export { BBOX_STAT_NAMES, KEYPOINT_STAT_NAMES, type Summary, cocoSummarize } from './summarize.js';
+export {
+  countsFromString,
+  countsToString,
+  decodeMask,
+  encodeMask,
+  maskArea,
+  maskIou,
+  maskToBbox,
+  maskToCounts,
+  mergeMasks,
+  polygonToRle,
+  type Rle,
+  type RleCounts,
+  segmentationToRle,
+} from './mask.js';

@@ -1,5 +1,6 @@
 import { CocoDataset } from './coco-dataset.js';
 import { type CocoAnnotation, CocoEvalError } from './coco-types.js';
+import { maskArea, maskToBbox } from './mask.js';
 import { describeValue, expectArray, expectBox, expectKeypoints, expectNumber, expectObject } from './validate-json.js';
 
 /**
@@ -19,14 +20,16 @@ export function loadRes(gt: CocoDataset, results: unknown): CocoDataset {
   if (records.length > 0) {
     const first = records[0];
     const isBox = Array.isArray(first.bbox) && first.bbox.length > 0;
-    if (!isBox && first.keypoints === undefined) {
-      const kind = first.segmentation !== undefined ? 'segmentation results are not supported' : `it has ${describeValue(first.bbox)} as bbox and no keypoints`;
-      throw new CocoEvalError(`results[0] must carry a non-empty bbox [x, y, w, h] or keypoints [x, y, c, …]; ${kind}`);
+    const isSegm = !isBox && first.segmentation !== undefined;
+    if (!isBox && !isSegm && first.keypoints === undefined) {
+      throw new CocoEvalError(
+        `results[0] must carry a non-empty bbox [x, y, w, h], a segmentation (RLE) or keypoints [x, y, c, …]; it has ${describeValue(first.bbox)} as bbox and no keypoints`,
+      );
     }
     records.forEach((record, i) => {
       const where = `results[${i}]`;
       for (const field of ['image_id', 'category_id', 'score']) expectNumber(record, field, where);
-      anns.push(isBox ? boxResult(record, i, where) : keypointResult(record, i, where));
+      anns.push(isBox ? boxResult(record, i, where) : isSegm ? segmResult(record, i, where) : keypointResult(record, i, where));
     });
   }
   const missing = [...new Set(anns.map((a) => a.image_id).filter((id) => !gt.hasImage(id)))];
@@ -41,7 +44,22 @@ export function loadRes(gt: CocoDataset, results: unknown): CocoDataset {
 
 function boxResult(record: Record<string, unknown>, index: number, where: string): CocoAnnotation {
   const bb = expectBox(record, where);
-  return { ...record, bbox: bb, area: bb[2] * bb[3], id: index + 1, iscrowd: 0 } as CocoAnnotation;
+  // loadRes gives box results without a segmentation the box as a polygon (used by segm evaluation).
+  const [x1, y1] = [bb[0], bb[1]];
+  const [x2, y2] = [bb[0] + bb[2], bb[1] + bb[3]];
+  const segmentation = record.segmentation === undefined ? [[x1, y1, x1, y2, x2, y2, x2, y1]] : record.segmentation;
+  return { ...record, bbox: bb, area: bb[2] * bb[3], id: index + 1, iscrowd: 0, segmentation } as unknown as CocoAnnotation;
+}
+
+/** Mask results: compressed RLE only (as pycocotools), `area` = pixel count, `bbox` from the mask unless given. */
+function segmResult(record: Record<string, unknown>, index: number, where: string): CocoAnnotation {
+  const seg = record.segmentation as { size?: unknown; counts?: unknown } | null;
+  if (!seg || typeof seg !== 'object' || typeof seg.counts !== 'string' || !Array.isArray(seg.size) || seg.size.length !== 2) {
+    throw new CocoEvalError(`${where}.segmentation must be a compressed RLE {size: [h, w], counts: string}, got ${describeValue(record.segmentation)}`);
+  }
+  const rle = { size: [seg.size[0], seg.size[1]] as [number, number], counts: seg.counts };
+  const bbox = record.bbox === undefined ? maskToBbox(rle) : expectBox(record, where);
+  return { ...record, area: maskArea(rle), bbox, id: index + 1, iscrowd: 0 } as CocoAnnotation;
 }
 
 function keypointResult(record: Record<string, unknown>, index: number, where: string): CocoAnnotation {

@@ -1,7 +1,7 @@
 import { linspace } from './numpy-math.js';
 
-/** What is compared: boxes (IoU) or keypoints (OKS). */
-export type IouType = 'bbox' | 'keypoints';
+/** What is compared: boxes (IoU), instance masks (mask IoU) or keypoints (OKS). */
+export type IouType = 'bbox' | 'segm' | 'keypoints';
 
 /** COCOeval's `Params`, with its defaults per {@link IouType}. */
 export interface CocoEvalParams {
@@ -49,7 +49,7 @@ export function defaultCocoEvalParams(iouType: IouType): CocoEvalParams {
       kptOksSigmas: [...COCO_KPT_OKS_SIGMAS],
     };
   }
-  if (iouType !== 'bbox') throw new Error(`iouType must be 'bbox' or 'keypoints', got '${String(iouType)}'`);
+  if (iouType !== 'bbox' && iouType !== 'segm') throw new Error(`iouType must be 'bbox', 'segm' or 'keypoints', got '${String(iouType)}'`);
   return {
     iouType,
     imgIds: [],

@@ -1,21 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FasterRCNN } from '../faster-rcnn.js';
+import { StandardRoIHead } from '../roi-head.js';
 import type { RpnLevelOutput } from '../rpn-head.js';
 import { anchorTargets, imageAnchors } from './anchor-targets.js';
+import { maskLossOnLevels } from './mask-loss.js';
 import { extractRoiFeaturesTrainable } from './roi-align-trainable.js';
 import { roiLoss } from './roi-loss.js';
 import { roiTargets, type RoiTargets } from './roi-targets.js';
 import { rpnLoss } from './rpn-loss.js';
 import type { FasterRcnnTrainConfig } from './train-config.js';
+import type { DetectorTrainTarget } from './train-target.js';
 
-/** What the losses need of one image: its sizes (network input) and its gt in those coordinates. */
-export interface DetectorTrainTarget {
-  meta: { imgShape: [number, number]; padShape: [number, number] };
-  /** Flat [M × 4] x1, y1, x2, y2. */
-  gtBboxes: Float32Array;
-  /** 0-based class per gt box. */
-  gtLabels: Int32Array;
-}
+export type { DetectorTrainTarget } from './train-target.js';
 
 /** mmdet 2.x's four Faster R-CNN losses and their sum. */
 export interface DetectorLosses {
@@ -23,6 +19,8 @@ export interface DetectorLosses {
   lossRpnBbox: tf.Scalar;
   lossCls: tf.Scalar;
   lossBbox: tf.Scalar;
+  /** Mask R-CNN's `loss_mask` (models with a mask head). */
+  lossMask?: tf.Scalar;
   total: tf.Scalar;
 }
 
@@ -63,6 +61,7 @@ export function detectorLossesOnLevels(
   proposals?: readonly Float32Array[],
 ): DetectorLosses {
   if (proposals && proposals.length !== samples.length) throw new Error(`detectorLossesOnLevels: ${proposals.length} proposal sets for ${samples.length} images`);
+  if (!(model.roiHead instanceof StandardRoIHead)) throw new Error('detector training covers Faster R-CNN and Mask R-CNN; Cascade R-CNN training is not implemented');
   const { rpnHead: rpnCfg, roiExtractor, bboxHead: bboxCfg } = model.detector;
   const { clsScores, bboxPreds } = model.rpnHead.forward(levels);
   const featSizes = clsScores.map((c) => [c.shape[1], c.shape[2]] as [number, number]);
@@ -90,8 +89,9 @@ export function detectorLossesOnLevels(
   const roiFeats = extractRoiFeaturesTrainable(levels, rois, roiExtractor);
   const { clsScore, bboxPred } = model.roiHead.bboxHead.forward(roiFeats);
   const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses);
-  const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox]) as tf.Scalar;
-  return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, total };
+  const lossMask = maskLossOnLevels(model, levels, roiSets, samples);
+  const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? [lossMask] : [])]) as tf.Scalar;
+  return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? { lossMask } : {}), total };
 }
 
 /** Image `b`'s proposals (flat [N × 4]) from the RPN outputs read on the host. */

@@ -22,3 +22,6 @@ export {
   prepareTrainSample,
   validGroundTruth,
 } from './train-pipeline.js';
+export { type GtMasks, maskLoss, maskTargets } from './mask-targets.js';
+export { maskLossOnLevels } from './mask-loss.js';
+export { transformGtMasks } from './mask-pipeline.js';

@@ -21,6 +21,8 @@ export interface RoiTargets {
   bboxTargets: Float32Array;
   bboxWeights: Float32Array;
   numPos: number;
+  /** 0-based gt index of every positive (for mask targets). */
+  posAssignedGtInds: Int32Array;
 }
 
 /**
@@ -54,5 +56,5 @@ export function roiTargets(
     bboxTargets.set(deltaXYWHEncode(s.posBboxes, s.posGtBboxes, coder));
     bboxWeights.fill(1, 0, numPos * 4);
   }
-  return { rois, labels, labelWeights, bboxTargets, bboxWeights, numPos };
+  return { rois, labels, labelWeights, bboxTargets, bboxWeights, numPos, posAssignedGtInds: Int32Array.from(s.posAssignedGtInds) };
 }

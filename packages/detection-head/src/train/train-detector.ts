@@ -19,6 +19,8 @@ import {
 /** Progress after every step: the total and mmdet's four loss terms of that step. */
 export interface DetectorTrainProgress extends FitProgress {
   losses: { lossRpnCls: number; lossRpnBbox: number; lossCls: number; lossBbox: number };
+  /** Mask R-CNN's `loss_mask` of that step (models with a mask head, trained on examples with masks). */
+  lossMask?: number;
 }
 
 export interface TrainDetectorOptions {
@@ -77,6 +79,7 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
   const optimizer = new SGD(schedule.baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 1e-4 });
   const restoreBn = (options.normEval ?? true) ? freezeBatchNormStats(model.features.backbone) : () => {};
   let last = { lossRpnCls: 0, lossRpnBbox: 0, lossCls: 0, lossBbox: 0 };
+  let lastMask: number | undefined;
   try {
     return await fit<DetectionTrainSample[]>({
       model,
@@ -97,9 +100,10 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
         const losses = detectorForwardTrain(model, tf.tensor4d(data, shape), batch, trainCfg, random);
         const read = (t: tf.Scalar) => t.dataSync()[0];
         last = { lossRpnCls: read(losses.lossRpnCls), lossRpnBbox: read(losses.lossRpnBbox), lossCls: read(losses.lossCls), lossBbox: read(losses.lossBbox) };
+        lastMask = losses.lossMask ? read(losses.lossMask) : undefined;
         return losses.total;
       },
-      onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, losses: last })),
+      onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, losses: last, ...(lastMask === undefined ? {} : { lossMask: lastMask }) })),
       onEpochEnd: options.onEpochEnd,
     });
   } finally {

@@ -1,12 +1,16 @@
 import type { RgbImage } from '@hrnetjs/core';
 import type { ImageMeta } from '../faster-rcnn-config.js';
 import { type DetectionPipelineConfig, MMDET_TEST_PIPELINE, preprocessForDetection } from '../preprocess.js';
+import { transformGtMasks } from './mask-pipeline.js';
+import type { GtMasks } from './mask-targets.js';
 
 /** An annotated training image: boxes [x1, y1, x2, y2] in pixels and 0-based class labels. */
 export interface DetectionExample {
   image: RgbImage;
   boxes: ReadonlyArray<readonly [number, number, number, number]>;
   labels: readonly number[];
+  /** Instance masks for Mask R-CNN: one row-major 0/1 bitmap of the image per box. */
+  masks?: readonly Uint8Array[];
 }
 
 /** mmdet's train pipeline: Resize (keep ratio) → RandomFlip → Normalize → Pad. */
@@ -26,13 +30,15 @@ export interface DetectionTrainSample {
   meta: ImageMeta & { padShape: [number, number]; flip: boolean };
   gtBboxes: Float32Array;
   gtLabels: Int32Array;
+  /** The example's masks through the same resize / flip / pad (when it has masks). */
+  gtMasks?: GtMasks;
 }
 
 /**
  * Checks an example and keeps the boxes mmdet's `CocoDataset._parse_ann_info` keeps (width and
  * height ≥ 1, overlapping the image). Malformed input throws with what was expected.
  */
-export function validGroundTruth(example: DetectionExample, numClasses: number, index = 0): { boxes: Float32Array; labels: Int32Array } {
+export function validGroundTruth(example: DetectionExample, numClasses: number, index = 0): { boxes: Float32Array; labels: Int32Array; masks?: Uint8Array[] } {
   const { image, boxes, labels } = example;
   if (!image || image.width <= 0 || image.height <= 0 || image.data.length !== image.width * image.height * 3) {
     throw new Error(`trainDetector: example ${index} needs an RGB image (width × height × 3 bytes)`);
@@ -40,6 +46,8 @@ export function validGroundTruth(example: DetectionExample, numClasses: number, 
   if (boxes.length !== labels.length) throw new Error(`trainDetector: example ${index} has ${boxes.length} boxes but ${labels.length} labels`);
   const keptBoxes: number[] = [];
   const keptLabels: number[] = [];
+  const keptMasks: Uint8Array[] = [];
+  if (example.masks && example.masks.length !== boxes.length) throw new Error(`trainDetector: example ${index} has ${boxes.length} boxes but ${example.masks.length} masks`);
   boxes.forEach((b, i) => {
     if (b.length !== 4 || !b.every(Number.isFinite) || b[2] < b[0] || b[3] < b[1]) {
       throw new Error(`trainDetector: example ${index} box ${i} must be finite [x1, y1, x2, y2] with x2 ≥ x1, y2 ≥ y1; got [${b.join(', ')}]`);
@@ -53,18 +61,20 @@ export function validGroundTruth(example: DetectionExample, numClasses: number, 
     if (interW * interH === 0 || b[2] - b[0] < 1 || b[3] - b[1] < 1) return;
     keptBoxes.push(...b);
     keptLabels.push(label);
+    if (example.masks) keptMasks.push(example.masks[i]);
   });
-  return { boxes: Float32Array.from(keptBoxes), labels: Int32Array.from(keptLabels) };
+  return { boxes: Float32Array.from(keptBoxes), labels: Int32Array.from(keptLabels), ...(example.masks ? { masks: keptMasks } : {}) };
 }
 
 /**
  * mmdet's train pipeline for one image: keep-ratio resize (OpenCV bilinear, as the test path),
  * boxes scaled and clipped to the resized image, horizontal flip with probability flipRatio
- * (x → w − x on the resized image), normalisation, zero padding to a multiple of sizeDivisor.
+ * (x → w − x on the resized image), normalisation, zero padding to a multiple of sizeDivisor;
+ * instance masks (if any) go through the same resize (nearest), flip and padding.
  */
 export function prepareTrainSample(
   image: RgbImage,
-  gt: { boxes: Float32Array; labels: Int32Array },
+  gt: { boxes: Float32Array; labels: Int32Array; masks?: readonly Uint8Array[] },
   config: DetectionTrainPipelineConfig,
   random: () => number,
 ): DetectionTrainSample {
@@ -92,7 +102,8 @@ export function prepareTrainSample(
       }
     }
   }
-  return { data, shape: [padH, padW], meta: { ...input.meta, padShape: [padH, padW], flip }, gtBboxes: boxes, gtLabels: gt.labels.slice() };
+  const gtMasks = gt.masks ? transformGtMasks(gt.masks, image.width, image.height, [h, w], [padH, padW], flip) : undefined;
+  return { data, shape: [padH, padW], meta: { ...input.meta, padShape: [padH, padW], flip }, gtBboxes: boxes, gtLabels: gt.labels.slice(), ...(gtMasks ? { gtMasks } : {}) };
 }
 
 /** mmcv `collate` of padded images: zero-pads every sample to the batch's largest size → NHWC values. */

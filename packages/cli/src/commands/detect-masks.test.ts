@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeImage, decodeMask, type Rle } from '@hrnetjs/core';
+import { readImageFile, readNpyFile } from '@hrnetjs/core/node';
+import { bitmapIou, fixturePath, matchDetections, repoRoot, runHrnet, unpackMasks } from '@hrnetjs/test-utils';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Options } from './command.js';
+import { evalBoxesCommand } from './eval-boxes.js';
+
+const out = mkdtempSync(join(tmpdir(), 'hrnet-masks-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const cases = join(repoRoot(), 'tools/oracle/cases');
+
+describe('pnpm hrnet detect with a Mask R-CNN checkpoint', () => {
+  it('writes boxes, labels, scores and COCO-RLE masks equal to mmdet (tools/oracle/cases/mmdet_mask_rcnn_pipeline) and fills masks in --out', async () => {
+    const dir = join(cases, 'mmdet_mask_rcnn_pipeline');
+    const json = join(out, 'dets.json');
+    const png = join(out, 'overlay.png');
+    const image = fixturePath('det_pipeline', 'image.png');
+    const r = await runHrnet('detect', image, '--weights', join(dir, 'model.pth'), '--config', join(dir, 'config.json'), '--json', json, '--out', png, '--backend', 'wasm');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\(mask_rcnn\)/);
+    const { detections } = JSON.parse(readFileSync(json, 'utf8')) as {
+      detections: Array<{ box: Record<string, number>; labelId: number; score: number; mask: Rle }>;
+    };
+    expect(Object.keys(detections[0]).sort()).toEqual(['box', 'label', 'labelId', 'mask', 'score']);
+    expect(r.stdout.split('\n')[0]).toMatch(/ mask \d+ px$/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const [n, h, w] = manifest.files.masks_packed.shape;
+    const ref = (await readNpyFile(join(dir, 'det_bboxes.npy'))).values as Float32Array;
+    const labels = (await readNpyFile(join(dir, 'det_labels.npy'))).values as Int32Array;
+    const refMasks = unpackMasks((await readNpyFile(join(dir, 'masks_packed.npy'))).values as Uint8Array, n, h, w);
+    const flat = detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]);
+    const pairs = matchDetections(ref, flat, { referenceLabels: labels, actualLabels: detections.map((d) => d.labelId) });
+    expect(pairs).toHaveLength(n);
+    for (const [i, j] of pairs) {
+      expect(detections[j].mask.size).toEqual([h, w]);
+      expect(bitmapIou(refMasks[i], decodeMask(detections[j].mask))).toBeGreaterThanOrEqual(0.99);
+    }
+    // The overlay changes the pixels of the masks (filled at 50 %), not only the box outlines.
+    const [overlay, original] = [await decodeImage(readFileSync(png)), await readImageFile(image)];
+    const m = decodeMask(detections[0].mask);
+    let changed = 0;
+    let inside = 0;
+    for (let p = 0; p < m.length; p++) {
+      if (!m[p]) continue;
+      inside++;
+      if ([0, 1, 2].some((k) => overlay.data[3 * p + k] !== original.data[3 * p + k])) changed++;
+    }
+    expect(inside).toBeGreaterThan(0);
+    expect(changed / inside).toBeGreaterThan(0.9);
+  });
+});
+
+describe('pnpm hrnet keys / inspect for mask and cascade models', () => {
+  it('keys equal mmdet 2.x state_dict names (cascade-mask-rcnn-w18); inspect names a checkpoint\'s detector kind', async () => {
+    const keys = await runHrnet('keys', '--config', 'cascade-mask-rcnn-w18');
+    expect(keys.code, keys.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(cases, 'mmdet_key_manifests', 'cascade_mask_rcnn_hrnetv2p_w18_20e_coco.json'), 'utf8'));
+    expect(JSON.parse(keys.stdout)).toEqual(manifest.keys);
+    const inspect = await runHrnet('inspect', join(cases, 'mmdet_cascade_mask_rcnn', 'model.pth'));
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toMatch(/detector: cascade_mask_rcnn/);
+    expect(inspect.stdout).toMatch(/closest: {2}cascade-mask-rcnn-w\d\d \(mmdet\)/);
+  });
+});
+
+describe('pnpm hrnet eval-masks / eval-boxes --iou-type segm', () => {
+  const dir = join(cases, 'coco_segm');
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+
+  it('prints and writes the stats pycocotools computed', async () => {
+    const stats = join(out, 'segm.json');
+    const r = await runHrnet('eval-masks', '--gt', join(dir, 'gt.json'), '--results', join(dir, 'segm_results.json'), '--json', stats);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(stats, 'utf8')).stats).toEqual(manifest.segm_results.stats);
+    expect(r.stdout.trim().split('\n')).toHaveLength(12);
+  });
+
+  it('eval-boxes --iou-type segm is the same evaluation; other iou types are refused (in process)', async () => {
+    const stats = join(out, 'segm-bbox.json');
+    const ctx = (iouType: string) => ({
+      options: new Options({ 'iou-type': iouType, gt: join(dir, 'gt.json'), results: join(dir, 'segm_results_bbox.json'), json: stats }),
+      positionals: [],
+      stdout: () => {},
+      stderr: () => {},
+    });
+    await evalBoxesCommand(ctx('segm'));
+    expect(JSON.parse(readFileSync(stats, 'utf8')).stats).toEqual(manifest.segm_results_bbox.stats);
+    await expect(evalBoxesCommand(ctx('mask'))).rejects.toThrow(/--iou-type must be bbox or segm; got 'mask'/);
+  });
+});

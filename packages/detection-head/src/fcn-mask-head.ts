@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module } from '@hrnetjs/core';
+import { Conv2d, Sequential } from '@hrnetjs/core/ops';
+
+/** `roi_head.mask_head` (mmdet 2.x `FCNMaskHead`, deconv upsampling). */
+export interface MaskHeadConfig {
+  numConvs: number;
+  /** RoI feature size (14 in mmdet) — must equal the mask RoI extractor's output size. */
+  roiFeatSize: number;
+  inChannels: number;
+  convKernelSize: number;
+  convOutChannels: number;
+  numClasses: number;
+  classAgnostic: boolean;
+  /** Deconv kernel = stride (2 in mmdet): masks are roiFeatSize × scaleFactor pixels a side. */
+  scaleFactor: number;
+}
+
+/** mmcv `ConvModule` without norm: `conv` (with bias) + ReLU; keys `{i}.conv.weight/bias`. */
+class ConvModule extends Module {
+  readonly conv: Conv2d;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number) {
+    super();
+    this.conv = this.child('conv', new Conv2d(inChannels, outChannels, kernelSize, { padding: (kernelSize - 1) >> 1, bias: true }));
+  }
+}
+
+/**
+ * `nn.ConvTranspose2d(in, out, k, stride=k)` (weight [in, out, k, k], bias [out]): with kernel =
+ * stride every input pixel writes its own k×k block, so it is one matmul and a pixel shuffle.
+ */
+export class ConvTranspose2d extends Module {
+  private folded: { w: tf.Tensor2D; b: tf.Tensor1D } | null = null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: number,
+  ) {
+    super();
+    this.declare('weight', [inChannels, outChannels, kernelSize, kernelSize]);
+    this.declare('bias', [outChannels]);
+  }
+
+  /** NHWC [N, H, W, in] → [N, kH, kW, out]. In training mode the weights are the live variables. */
+  run(x: tf.Tensor4D): tf.Tensor4D {
+    const { inChannels: I, outChannels: O, kernelSize: k } = this;
+    if (this.isTraining) {
+      return tf.tidy(() => {
+        const w = tf.reshape(tf.transpose(this.variable('weight'), [0, 2, 3, 1]), [I, k * k * O]) as tf.Tensor2D;
+        return this.apply(x, w, this.variable('bias') as tf.Tensor1D);
+      });
+    }
+    if (!this.folded) {
+      // [I, O, ky, kx] → [I, (ky, kx, O)] so the matmul output reshapes to [.., ky, kx, O].
+      const w = this.value('weight');
+      const m = new Float32Array(I * k * k * O);
+      for (let i = 0; i < I; i++)
+        for (let o = 0; o < O; o++) for (let y = 0; y < k; y++) for (let xx = 0; xx < k; xx++) m[i * k * k * O + (y * k + xx) * O + o] = w[((i * O + o) * k + y) * k + xx];
+      this.folded = tf.tidy(() => ({ w: tf.keep(tf.tensor2d(m, [I, k * k * O])), b: tf.keep(tf.tensor1d(this.value('bias'))) }));
+    }
+    return this.apply(x, this.folded.w, this.folded.b);
+  }
+
+  private apply(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor4D {
+    const { inChannels: I, outChannels: O, kernelSize: k } = this;
+    return tf.tidy(() => {
+      const [n, h, wd] = x.shape;
+      const y = tf.matMul(tf.reshape(x, [n * h * wd, I]), w);
+      const blocks = tf.reshape(y, [n, h, wd, k, k, O]);
+      const shuffled = tf.transpose(blocks, [0, 1, 3, 2, 4, 5]);
+      return tf.add(tf.reshape(shuffled, [n, h * k, wd * k, O]), b) as tf.Tensor4D;
+    });
+  }
+
+  protected override invalidate(): void {
+    if (this.folded) tf.dispose([this.folded.w, this.folded.b]);
+    this.folded = null;
+  }
+}
+
+/**
+ * mmdet 2.x `FCNMaskHead`: `convs.{i}` (3×3 ConvModule + ReLU) → `upsample` (deconv ×2) + ReLU →
+ * `conv_logits` (1×1, one channel per class, or one if class-agnostic). Key order as PyTorch's.
+ */
+export class FCNMaskHead extends Module {
+  readonly convs: ConvModule[];
+  readonly upsample: ConvTranspose2d;
+  readonly convLogits: Conv2d;
+
+  constructor(readonly config: MaskHeadConfig) {
+    super();
+    const { numConvs, inChannels, convOutChannels: c, convKernelSize: k } = config;
+    this.convs = this.child('convs', new Sequential(Array.from({ length: numConvs }, (_, i) => new ConvModule(i === 0 ? inChannels : c, c, k)))).items;
+    const upIn = numConvs > 0 ? c : inChannels;
+    this.upsample = this.child('upsample', new ConvTranspose2d(upIn, c, config.scaleFactor));
+    this.convLogits = this.child('conv_logits', new Conv2d(c, config.classAgnostic ? 1 : config.numClasses, 1, { padding: 0, bias: true }));
+  }
+
+  /** Mask size in pixels (28 in mmdet). */
+  get maskSize(): number {
+    return this.config.roiFeatSize * this.config.scaleFactor;
+  }
+
+  /** RoI features NHWC [N, P, P, C] → mask logits NHWC [N, 2P, 2P, classes]. */
+  forward(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => {
+      let h = x;
+      for (const m of this.convs) h = m.conv.run(h, null, true);
+      h = tf.relu(this.upsample.run(h));
+      return this.convLogits.run(h, null, false);
+    });
+  }
+
+  /**
+   * Runs the head on host RoI features ([N, C·P·P], channel-major as the RoI extractor gives them)
+   * and returns the sigmoid probabilities of the channel of each RoI's label ([N, M, M] row-major);
+   * with `logits` also the raw logits of those channels.
+   */
+  async labelProbabilities(roiFeats: Float32Array, labels: Int32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
+    const { inChannels: C, roiFeatSize: P } = this.config;
+    const n = labels.length;
+    if (roiFeats.length !== n * C * P * P) throw new Error(`FCNMaskHead: expected ${n}×${C}×${P}×${P} RoI features, got ${roiFeats.length} values`);
+    const M = this.maskSize;
+    const out = tf.tidy(() => {
+      const x = tf.transpose(tf.tensor4d(roiFeats, [n, C, P, P]), [0, 2, 3, 1]) as tf.Tensor4D;
+      const logits = this.forward(x); // [n, M, M, K]
+      const K = logits.shape[3];
+      const flat = tf.reshape(tf.transpose(logits, [0, 3, 1, 2]), [n * K, M * M]);
+      const idx = tf.tensor1d(Int32Array.from(labels, (l, i) => i * K + (K === 1 ? 0 : l)), 'int32');
+      const picked = tf.gather(flat, idx);
+      return { logits: picked, probs: tf.sigmoid(picked) };
+    });
+    try {
+      const [probs, logits] = await Promise.all([out.probs.data(), out.logits.data()]);
+      return { probs: probs as Float32Array, logits: logits as Float32Array };
+    } finally {
+      tf.dispose([out.probs, out.logits]);
+    }
+  }
+}
