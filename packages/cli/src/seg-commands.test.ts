@@ -105,11 +105,11 @@ describe('pnpm hrnet segment with HRNet-OCR checkpoints', () => {
     }
   });
 
-  it('without --config an OCR checkpoint picks the seg-ocr preset of its class count', async () => {
+  it('without --config an OCR checkpoint gets the seg-ocr preset it loads into, else a clear error', async () => {
     const c = oracleCase('ocr_pipe_lip');
     const result = await hrnet('segment', fixturePath('seg_pipeline', 'image.png'), '--weights', join(c.dir, 'model.pth'), '--backend', 'wasm');
-    // The tiny oracle network is not W48: the preset is chosen, then the strict load names the mismatch.
-    expect(result.stderr).toMatch(/config: seg-ocr-lip-w48 \(default for these weights/);
+    // The tiny oracle network (20 classes) is not W48: no seg-ocr preset fits it (core's matchPreset).
+    expect(result.stderr).toMatch(/an HRNet-OCR checkpoint with 20 classes fits no seg-ocr preset; pass --config <seg_hrnet_ocr yaml>/);
     expect(result.code).not.toBe(0);
     expect(result.stderr).not.toMatch(/not supported yet/);
   });

@@ -1,7 +1,9 @@
 import { type ImageInput, loadModel, type ModelSource } from '@hrnetjs/core';
 import type { MultiScaleMode, SegDatasetId } from './datasets/seg-datasets.js';
 import { SEG_BUILDER } from './register.js';
+import { OcrSegModel } from './ocr/ocr-seg-model.js';
 import { SegModel } from './seg-model.js';
+import type { SegNetwork } from './seg-network.js';
 import type { SegmentOptions } from './seg-settings.js';
 import { segment, type SegmentResult } from './segment.js';
 
@@ -55,7 +57,7 @@ export class Segmenter {
   private readonly defaults: SegmentOptions;
 
   constructor(
-    readonly model: SegModel,
+    readonly model: SegNetwork,
     options: SegmenterOptions = {},
   ) {
     this.defaults = toSegmentOptions(options);
@@ -73,18 +75,18 @@ export class Segmenter {
 }
 
 /**
- * The segmentation task in one call: a {@link SegModel} or anything `loadModel` of `@hrnetjs/core`
+ * The segmentation task in one call: a {@link SegModel} / {@link OcrSegModel} or anything `loadModel` of `@hrnetjs/core`
  * takes (a checkpoint path in Node, its bytes, `{ weights, config }`), plus test-time options.
  *
  * @example
  * const segmenter = await createSegmenter('hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth');
  * const { labels, classes } = await segmenter.segment('street.png');
  */
-export async function createSegmenter(source: SegModel | ModelSource, options?: SegmenterOptions): Promise<Segmenter> {
-  if (source instanceof SegModel) return new Segmenter(source, options);
+export async function createSegmenter(source: SegNetwork | ModelSource, options?: SegmenterOptions): Promise<Segmenter> {
+  if (source instanceof SegModel || source instanceof OcrSegModel) return new Segmenter(source, options);
   void SEG_BUILDER; // seg models registered with core before loading
   const { model } = await loadModel(source, { family: 'seg' });
-  if (!(model instanceof SegModel)) {
+  if (!(model instanceof SegModel || model instanceof OcrSegModel)) {
     model.dispose();
     throw new Error(`expected a segmentation model, got ${model.constructor.name}`);
   }
