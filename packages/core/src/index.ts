@@ -14,3 +14,4 @@ export * from './model/index.js';
 export * from './nn/index.js';
 export * from './tensor/index.js';
 export * from './train/index.js';
+export * from './onnx/index.js';
