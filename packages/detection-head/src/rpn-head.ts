@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, Module } from '@hrnetjs/core';
+import { Conv2d, Module, type OnnxGraph } from '@hrnetjs/core';
 import { AnchorGenerator } from './anchor-generator.js';
 import { deltaXYWHDecode } from './delta-xywh-coder.js';
 import type { RPNHeadConfig, RpnTestConfig } from './faster-rcnn-config.js';
@@ -49,6 +49,18 @@ export class RPNHead extends Module {
       clsScores.push(this.rpnCls.run(feat, null, false));
       bboxPreds.push(this.rpnReg.run(feat, null, false));
       feat.dispose();
+    }
+    return { clsScores, bboxPreds };
+  }
+
+  /** ONNX twin of {@link forward} (NCHW): the shared convs are stored once for all levels. */
+  emitOnnx(g: OnnxGraph, levels: string[]): { clsScores: string[]; bboxPreds: string[] } {
+    const clsScores: string[] = [];
+    const bboxPreds: string[] = [];
+    for (const x of levels) {
+      const feat = this.rpnConv.emitOnnx(g, x, null, true);
+      clsScores.push(this.rpnCls.emitOnnx(g, feat, null, false));
+      bboxPreds.push(this.rpnReg.emitOnnx(g, feat, null, false));
     }
     return { clsScores, bboxPreds };
   }

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, HRNetBackbone, type Intermediates, type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { Conv2d, featureOutputs, HRNetBackbone, type Intermediates, type ModelConfig, type OnnxGraph, type OnnxOutput, TaskModel } from '@hrnetjs/core';
 
 /**
  * PoseHighResolutionNet (pose_hrnet.py): the backbone (last module fused into branch 0 only)
@@ -31,5 +31,11 @@ export class PoseModel extends TaskModel {
     const named: Intermediates = {};
     const [branch0] = this.backbone.forward(x, intermediates ? named : undefined);
     return { ...named, heatmaps: this.finalLayer.run(branch0, null, false) };
+  }
+
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const [branch0] = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    return featureOutputs({ ...named, heatmaps: this.finalLayer.emitOnnx(g, branch0, null, false) });
   }
 }

@@ -3,8 +3,12 @@ import {
   BatchNorm2d,
   Conv2d,
   HRNetBackbone,
+  featureOutputs,
   type Intermediates,
   type ModelConfig,
+  type OnnxGraph,
+  type OnnxOutput,
+  resizeBilinearLikeOnnx,
   resizeBilinearLikeTorch,
   Sequential,
   Stateless,
@@ -33,6 +37,11 @@ export class SegLastLayer extends Sequential {
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.classifier.run(this.conv.run(x, this.bn, true), null, false);
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.classifier.emitOnnx(g, this.conv.emitOnnx(g, x, this.bn, true), null, false);
   }
 }
 
@@ -64,5 +73,14 @@ export class SegModel extends TaskModel {
     const alignCorners = this.config.backbone.alignCorners;
     const upsampled = branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners));
     return { ...named, logits: this.lastLayer.forward(tf.concat(upsampled, 3)) };
+  }
+
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const branches = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    const alignCorners = this.config.backbone.alignCorners;
+    const upsampled = branches.map((t, i) => (i === 0 ? t : resizeBilinearLikeOnnx(g, t, branches[0], alignCorners)));
+    const concat = upsampled.length === 1 ? upsampled[0] : g.node('Concat', upsampled, { axis: 1 });
+    return featureOutputs({ ...named, logits: this.lastLayer.emitOnnx(g, concat) });
   }
 }
