@@ -4,7 +4,7 @@ export { type CenterScale, type PersonBox, PIXEL_STD, checkBox, scaleArea, xywh2
 export { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
 export { COCO_DATASET, MPII_DATASET, type PoseDataset, datasetForJoints } from './datasets.js';
 export { type DrawPosesOptions, drawPoses } from './draw-poses.js';
-export { type HeatmapInferenceOptions, flipBack, inferHeatmaps, shiftHeatmap } from './flip-test.js';
+export { type HeatmapInferenceOptions, flipBack, inferHeatmaps, inferHeatmapsWith, shiftHeatmap } from './flip-test.js';
 export { type PoseImageInput, toRgbImage } from './image-input.js';
 export {
   type HeatmapArray,

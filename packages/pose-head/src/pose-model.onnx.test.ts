@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { fromNCHW, getPreset, type OnnxSession, onnxRunner, parseModelConfig, randomizeWeights, toNCHW } from '@hrnetjs/core';
-import { createOrtSession, readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { createOrtSession, readCheckpointFile, readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { difference, fixturePath, oracleCase, oracleDifferences } from '@hrnetjs/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COCO_DATASET } from './datasets.js';
 import { PoseModel } from './pose-model.js';
+import { TopDownPoseEstimator } from './top-down-estimator.js';
 
 // The same bar as the TF.js parity tests: 1e-4 of each tensor's std.
 const TOLERANCE = 1e-4;
@@ -70,6 +72,53 @@ describe('PoseModel exported to ONNX, on onnxruntime-node CPU', () => {
     expect(onnx.heatmaps.shape).toEqual([3, 32, 24, 16]);
     expect(difference(await onnx.heatmaps.data(), await ours.data()).relToStd).toBeLessThan(TOLERANCE);
     tf.dispose([x, ours, ...Object.values(onnx)]);
+    model.dispose();
+  });
+
+  it.each([
+    [true, 'preds', 'maxvals'],
+    [false, 'preds_noflip', 'maxvals_noflip'],
+  ] as const)('top-down pipeline on image.png with flipTest=%s reproduces the official %s / %s (within 0.5 px; measured ≤ 1e-3)', async (flipTest, predsName, maxName) => {
+    const model = new PoseModel(parseModelConfig(readFileSync(fixturePath('pose', 'pose_tiny_config.json'), 'utf8')));
+    model.load((await readCheckpointFile(fixturePath('pose', 'pose_tiny.pth'))).stateDict);
+    const [x0, y0, width, height] = JSON.parse(readFileSync(fixturePath('pose', 'box.json'), 'utf8')).box_xywh as number[];
+    const image = await readImageFile(fixturePath('pose', 'image.png'));
+    const run = await onnxOf(model);
+    const estimator = new TopDownPoseEstimator(model, { network: run });
+    const before = tf.memory().numTensors;
+    const [pose] = await estimator.estimatePoses(image, { boxes: [{ x: x0, y: y0, width, height }], flipTest });
+    expect(tf.memory().numTensors).toBe(before);
+    const preds = (await readNpyFile(fixturePath('pose', `${predsName}.npy`))).values as Float32Array;
+    const maxvals = (await readNpyFile(fixturePath('pose', `${maxName}.npy`))).values as Float32Array;
+    expect(pose.keypoints.map((k) => k.name)).toEqual(COCO_DATASET.keypoints);
+    const px = Math.max(...pose.keypoints.flatMap((k, j) => [Math.abs(k.x - preds[2 * j]), Math.abs(k.y - preds[2 * j + 1])]));
+    const score = Math.max(...pose.keypoints.map((k, j) => Math.abs(k.score - maxvals[j])));
+    expect(px).toBeLessThan(1e-3);
+    expect(score).toBeLessThan(1e-3);
+    model.dispose();
+  });
+
+  it('all person crops of an image (and their mirrored copies) go through ONE engine call; same poses as TF.js', async () => {
+    const model = new PoseModel(parseModelConfig(readFileSync(fixturePath('pose', 'pose_tiny_config.json'), 'utf8')));
+    model.load((await readCheckpointFile(fixturePath('pose', 'pose_tiny.pth'))).stateDict);
+    const image = await readImageFile(fixturePath('pose', 'image.png'));
+    const run = await onnxOf(model);
+    const batches: number[] = [];
+    const counting = (x: tf.Tensor4D) => {
+      batches.push(x.shape[0]);
+      return run(x);
+    };
+    const boxes = [0, 1, 2, 3, 4].map((i) => ({ x: 20 + 40 * i, y: 10 + 15 * i, width: 120 + 10 * i, height: 200 - 12 * i }));
+    const onnxPoses = await new TopDownPoseEstimator(model, { network: counting }).estimatePoses(image, { boxes, flipTest: true });
+    expect(batches).toEqual([10]);
+    const tfjsPoses = await new TopDownPoseEstimator(model).estimatePoses(image, { boxes, flipTest: true });
+    expect(onnxPoses).toHaveLength(5);
+    onnxPoses.forEach((p, i) =>
+      p.keypoints.forEach((k, j) => {
+        expect(Math.abs(k.x - tfjsPoses[i].keypoints[j].x)).toBeLessThan(0.5);
+        expect(Math.abs(k.y - tfjsPoses[i].keypoints[j].y)).toBeLessThan(0.5);
+      }),
+    );
     model.dispose();
   });
 });

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NetworkRunner } from '@hrnetjs/core';
 import { type CenterScale, type PersonBox, checkBox, scaleArea, xywh2cs } from './center-scale.js';
 import { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
-import { inferHeatmaps } from './flip-test.js';
+import { inferHeatmaps, inferHeatmapsWith } from './flip-test.js';
 import { type PoseImageInput, toRgbImage } from './image-input.js';
 import { getFinalPreds } from './inference.js';
 import { oksNms, rescorePoses } from './oks-nms.js';
@@ -29,8 +30,17 @@ export interface Pose {
   area: number;
 }
 
-/** Construction options: override any setting the model config gives (see {@link PoseSettings}). */
-export type PoseEstimatorOptions = Partial<PoseSettings>;
+/**
+ * Construction options: override any setting the model config gives (see {@link PoseSettings}), and
+ * optionally the engine that runs the network.
+ */
+export type PoseEstimatorOptions = Partial<PoseSettings> & {
+  /**
+   * Runs the network instead of TF.js (e.g. `onnxRunner(session)` over `model.toOnnx()`); then all
+   * crops of an image (and their mirrored copies) go through one call unless `batchSize` is given.
+   */
+  network?: NetworkRunner;
+};
 
 /** Per-call options of {@link TopDownPoseEstimator.estimatePoses}. */
 export interface EstimatePosesOptions {
@@ -57,6 +67,7 @@ export class TopDownPoseEstimator {
   readonly settings: PoseSettings;
   private readonly tables: Float32Array[];
   private readonly flipPairsKnown: boolean;
+  private readonly network?: NetworkRunner;
 
   constructor(
     readonly model: PoseModel,
@@ -64,7 +75,9 @@ export class TopDownPoseEstimator {
   ) {
     const fromConfig = poseSettingsFromConfig(model.config);
     // An option given as undefined keeps the config's value.
-    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    const { network, ...settings } = options;
+    this.network = network;
+    const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
     this.settings = { ...fromConfig, ...given };
     const numJoints = model.config.head.type === 'pose' ? model.config.head.numJoints : 0;
     const { dataset } = this.settings;
@@ -84,7 +97,7 @@ export class TopDownPoseEstimator {
           'pass a dataset with flipPairs to the estimator, or set flipTest: false',
       );
     }
-    const batchSize = options.batchSize ?? 8;
+    const batchSize = options.batchSize ?? (this.network ? Number.MAX_SAFE_INTEGER : 8);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     const rgb = await toRgbImage(image);
     let boxes = options.boxes ?? [{ x: 0, y: 0, width: rgb.width, height: rgb.height }];
@@ -102,11 +115,14 @@ export class TopDownPoseEstimator {
       let heatmaps: tf.Tensor4D | undefined;
       let nchw: tf.Tensor4D | undefined;
       try {
-        heatmaps = inferHeatmaps(this.model, input, {
+        const inferenceOptions = {
           flipTest,
           shiftHeatmap: options.shiftHeatmap ?? this.settings.shiftHeatmap,
           flipPairs: this.settings.dataset.flipPairs,
-        });
+        };
+        heatmaps = this.network
+          ? await inferHeatmapsWith(this.network, input, inferenceOptions)
+          : inferHeatmaps(this.model, input, inferenceOptions);
         nchw = tf.transpose(heatmaps, [0, 3, 1, 2]);
         const data = (await nchw.data()) as Float32Array;
         const shape = nchw.shape as [number, number, number, number];

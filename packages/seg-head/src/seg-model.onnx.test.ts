@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { fromNCHW, getPreset, type OnnxSession, onnxRunner, parseModelConfig, randomizeWeights, readCheckpoint, toNCHW } from '@hrnetjs/core';
-import { createOrtSession, readCheckpointFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { createOrtSession, readCheckpointFile, readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { difference, fixturePath, oracleCase, oracleDifferences } from '@hrnetjs/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SegModel } from './seg-model.js';
+import { classSumRelDiff, gridRelDiff, labelMismatches, loadTiny, MS, PIPELINE, settings } from './seg-pipeline-fixture.test-helper.js';
+import { segment } from './segment.js';
 
 const TOLERANCE = 1e-4;
 const sessions: OnnxSession[] = [];
@@ -66,6 +68,33 @@ describe('SegModel exported to ONNX, on onnxruntime-node CPU', () => {
       expect(difference(await logits.data(), await ours.data()).relToStd).toBeLessThan(TOLERANCE);
       tf.dispose([x, ours, logits]);
     }
+    model.dispose();
+  });
+
+  it('seg_pipeline through ORT: single scale, and multi-scale + flip + sliding windows (image and flip in one call): grids, class sums, labels', async () => {
+    const model = await loadTiny();
+    const calls: number[] = [];
+    const run = await onnxOf(model);
+    const network = (x: tf.Tensor4D) => {
+      calls.push(x.shape[0]);
+      return run(x);
+    };
+    const image = await readImageFile(fixturePath('seg_pipeline', 'image.png'));
+    const before = tf.memory().numTensors;
+    const single = await segment(model, image, { ...PIPELINE, scales: [1], flip: false, returnScores: true, network });
+    expect(calls).toEqual([1]);
+    expect(await gridRelDiff(single.scores!, single.width, 'single_scale_pred_grid.npy')).toBeLessThan(1e-3);
+    expect(classSumRelDiff(single.scores!, 19, settings.checksums.single_scale_pred_class_sums)).toBeLessThan(1e-3);
+    const ties = settings.single_scale.top2_margin_log_space['pixels_below_1e-3_yx'];
+    expect((await labelMismatches(single.labels, single.width, 'labels_single.npy', ties))[0]).toBe(0);
+
+    const multi = await segment(model, image, { ...PIPELINE, scales: MS.scales, flip: true, returnScores: true, network });
+    expect(calls.slice(1).every((n) => n === 2)).toBe(true);
+    expect(await gridRelDiff(multi.scores!, multi.width, 'multi_scale_pred_grid.npy')).toBeLessThan(1e-3);
+    expect(classSumRelDiff(multi.scores!, 19, settings.checksums.multi_scale_pred_class_sums)).toBeLessThan(1e-3);
+    const [bad] = await labelMismatches(multi.labels, multi.width, 'labels_multi.npy', MS.top2_margin_relative['pixels_below_1e-3_yx']);
+    expect(bad).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

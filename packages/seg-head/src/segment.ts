@@ -35,7 +35,7 @@ export async function segment(model: SegModel, input: ImageInput, options: Segme
   let pred: tf.Tensor4D | null = null;
   let labelTensor: tf.Tensor | null = null;
   try {
-    pred = await multiScaleInference(model, x, settings);
+    pred = await multiScaleInference(model, x, options.network ? { ...settings, network: options.network } : settings);
     labelTensor = tf.argMax(pred, 3);
     const labels = Int32Array.from((await labelTensor.data()) as Int32Array);
     const result: SegmentResult = {
