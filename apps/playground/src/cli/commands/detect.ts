@@ -3,6 +3,7 @@ import { type BackendName, compareStateDict, countProblems, getPreset, type Mode
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
 import { drawDetections, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
 import { CliError } from '../cli-error.js';
+import { resolveEngine, useEngineForDetector } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, type Options, Options as OptionsClass } from './command.js';
@@ -62,12 +63,14 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
   const image = await readImageFile(userPath(positionals[0]));
   const weights = await readMergedWeights(options.strings('weights'));
   const config = await detectorConfig(options, weights);
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}; model: ${config.name}`);
+  stderr(`backend: ${info.name}; engine: ${choice.engine}; model: ${config.name}`);
 
   const model = new FasterRCNN(config);
   try {
     model.load(weights);
+    await useEngineForDetector(choice, model);
     const detections = await model.detect(image, { scoreThreshold, maxDetections, classes });
     for (const d of detections) {
       const { xmin, ymin, xmax, ymax } = d.box;
@@ -79,6 +82,7 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
     if (overlay) await writePngFile(userPath(overlay), drawDetections(image, detections));
     stderr(`${detections.length} detections`);
   } finally {
+    await model.releaseOnnx();
     model.dispose();
   }
 }

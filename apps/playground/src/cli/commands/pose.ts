@@ -5,6 +5,7 @@ import { detectPoses, FasterRCNN } from '@hrnetjs/detection-head';
 import { type PersonBox, type Pose, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
 import { CliError } from '../cli-error.js';
 import { poseConfigFromWeights } from '../config-from-weights.js';
+import { onnxNetwork, resolveEngine, useEngineForDetector } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
@@ -62,18 +63,26 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
   }
   const detectorWeights = detectorFiles.length ? await readMergedWeights(detectorFiles) : null;
 
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}`);
+  stderr(`backend: ${info.name}; engine: ${choice.engine}`);
   const model = new PoseModel(config);
   let detector: FasterRCNN | null = null;
+  let release = async () => {};
   try {
     model.load(stateDict);
-    const estimator = createPoseEstimator(model);
+    let network;
+    if (choice.engine === 'onnxruntime') {
+      const net = await onnxNetwork(choice, model);
+      ({ run: network, release } = net);
+    }
+    const estimator = createPoseEstimator(model, { network });
     const flipTest = options.flag('no-flip') ? false : undefined;
     let poses: Pose[];
     if (detectorWeights) {
       detector = new FasterRCNN(await detectorConfig(options, detectorWeights, 'detector-config'));
       detector.load(detectorWeights);
+      await useEngineForDetector(choice, detector);
       const personClass = options.string('person-class') ?? 'person';
       poses = await detectPoses(detector, estimator, image, {
         personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass,
@@ -97,6 +106,8 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
       stderr(`wrote the overlay to ${userPath(outPath)}`);
     }
   } finally {
+    await release();
+    await detector?.releaseOnnx();
     model.dispose();
     detector?.dispose();
   }

@@ -2,6 +2,7 @@ import { type BackendName, getPreset, type ModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
 import { colorize, overlay, SEG_PRESET_IDS, SegModel, type SegmentOptions, segment } from '@hrnetjs/seg-head';
 import { CliError } from '../cli-error.js';
+import { onnxNetwork, resolveEngine } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import type { CommandContext, Options } from './command.js';
@@ -75,12 +76,16 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
   const weights = options.required('weights');
   const image = await readImageFile(userPath(imagePath));
 
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}`);
+  stderr(`backend: ${info.name}; engine: ${choice.engine}`);
   const model = new SegModel(config);
+  let release = async () => {};
   try {
     model.load((await readCheckpointFile(userPath(weights))).stateDict);
-    const result = await segment(model, image, segmentOptions);
+    let network;
+    if (choice.engine === 'onnxruntime') ({ run: network, release } = await onnxNetwork(choice, model));
+    const result = await segment(model, image, { ...segmentOptions, network });
     const s = result.settings;
     stderr(
       `${result.width}×${result.height}, ${s.numClasses} classes, scales ${s.scales.join(',')}, flip ${s.flip ? 'on' : 'off'}, ` +
@@ -99,6 +104,7 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
       stdout(`${String(label).padStart(3)}  ${((100 * n) / result.labels.length).toFixed(2).padStart(6)}%  ${result.classes[label]}`);
     }
   } finally {
+    await release();
     model.dispose();
   }
 }
