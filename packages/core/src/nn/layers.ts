@@ -62,13 +62,7 @@ export class Conv2d extends Module {
   foldedOIHW(bn: BatchNorm2d | null): { weight: Float32Array; bias: Float32Array } {
     const o = this.outChannels;
     const weight = this.value('weight');
-    const scale = new Float64Array(o).fill(1);
-    const shift = new Float64Array(o);
-    if (this.options.bias) {
-      const b = this.value('bias');
-      for (let c = 0; c < o; c++) shift[c] = b[c];
-    }
-    if (bn) bn.foldInto(scale, shift);
+    const { scale, shift } = this.foldedAffine(bn);
     const per = weight.length / o;
     const out = new Float32Array(weight.length);
     for (let oc = 0; oc < o; oc++) {
@@ -77,13 +71,25 @@ export class Conv2d extends Module {
     return { weight: out, bias: Float32Array.from(shift) };
   }
 
+  /** Per-output-channel scale and shift of conv bias + BN (float64). */
+  private foldedAffine(bn: BatchNorm2d | null): { scale: Float64Array; shift: Float64Array } {
+    const o = this.outChannels;
+    const scale = new Float64Array(o).fill(1);
+    const shift = new Float64Array(o);
+    if (this.options.bias) {
+      const b = this.value('bias');
+      for (let c = 0; c < o; c++) shift[c] = b[c];
+    }
+    if (bn) bn.foldInto(scale, shift);
+    return { scale, shift };
+  }
+
   /** ONNX twin of {@link run}: Conv (BN folded, explicit pads) + optional Relu on NCHW `x`. */
   emitOnnx(g: OnnxGraph, x: string, bn: BatchNorm2d | null, relu: boolean): string {
     const { outChannels: o, inChannels: i, kernelSize: k } = this;
-    let folded: { weight: Float32Array; bias: Float32Array } | undefined;
-    const get = () => (folded ??= this.foldedOIHW(bn));
-    const w = g.weight('conv_w', [o, i, k, k], () => get().weight, { owner: this, part: 'weight' });
-    const b = g.weight('conv_b', [o], () => get().bias, { owner: this, part: 'bias' });
+    // Folded when the model bytes are written, one conv at a time.
+    const w = g.weight('conv_w', [o, i, k, k], () => this.foldedOIHW(bn).weight, { owner: this, part: 'weight' });
+    const b = g.weight('conv_b', [o], () => Float32Array.from(this.foldedAffine(bn).shift), { owner: this, part: 'bias' });
     const p = this.padding;
     const y = g.node('Conv', [x, w, b], { kernel_shape: [k, k], strides: [this.stride, this.stride], pads: [p, p, p, p] }, 'conv');
     return relu ? g.node('Relu', [y]) : y;

@@ -1,5 +1,5 @@
 import { encodeFloat16 } from '../checkpoint/float16.js';
-import { ProtoWriter } from './proto-writer.js';
+import { type LazyBytes, ProtoWriter } from './proto-writer.js';
 
 /** ONNX opset the graphs target (Resize / Shape-with-slicing semantics of opset ≥ 15). */
 export const ONNX_OPSET = 17;
@@ -18,7 +18,8 @@ export type OnnxWeightDtype = 'float32' | 'float16';
 interface Initializer {
   name: string;
   dims: number[];
-  data: Float32Array | BigInt64Array;
+  /** Values, or a function computing them when the model is encoded (folded weights are never all held at once). */
+  data: Float32Array | BigInt64Array | (() => Float32Array);
 }
 
 interface NodeSpec {
@@ -96,11 +97,10 @@ export class OnnxGraph {
       const known = this.shared.get(id);
       if (known) return known;
     }
-    const values = typeof data === 'function' ? data() : data;
     const count = dims.reduce((a, b) => a * b, 1);
-    if (values.length !== count) throw new Error(`ONNX initializer '${hint}': ${values.length} values for dims [${dims}]`);
+    if (typeof data !== 'function' && data.length !== count) throw new Error(`ONNX initializer '${hint}': ${data.length} values for dims [${dims}]`);
     const name = this.name(hint);
-    this.initializers.push({ name, dims, data: values });
+    this.initializers.push({ name, dims, data });
     if (id !== undefined) this.shared.set(id, name);
     return name;
   }
@@ -146,13 +146,15 @@ export class OnnxGraph {
     const graph = new ProtoWriter();
     const castNodes: NodeSpec[] = [];
     const inits = this.initializers.map((init) => {
-      if (half && init.data instanceof Float32Array && init.data.length > 1) {
+      const { data } = init;
+      if (data instanceof BigInt64Array) return tensorProto(init.name, init.dims, INT64, toBytes(data));
+      const count = init.dims.reduce((a, b) => a * b, 1);
+      if (half && count > 1) {
         const stored = `${init.name}__f16`;
         castNodes.push({ op: 'Cast', inputs: [stored], outputs: [init.name], attributes: { to: FLOAT } });
-        return tensorProto(stored, init.dims, FLOAT16, toBytes(encodeFloat16(init.data)));
+        return tensorProto(stored, init.dims, FLOAT16, lazyRaw(init.name, count, 2, () => toBytes(encodeFloat16(floatValues(data)))));
       }
-      const type = init.data instanceof Float32Array ? FLOAT : INT64;
-      return tensorProto(init.name, init.dims, type, toBytes(init.data));
+      return tensorProto(init.name, init.dims, FLOAT, lazyRaw(init.name, count, 4, () => toBytes(floatValues(data))));
     });
     for (const n of [...castNodes, ...this.nodes]) graph.message(1, nodeProto(n));
     graph.string(2, 'hrnetjs');
@@ -170,17 +172,34 @@ export class OnnxGraph {
   }
 }
 
+function floatValues(data: Float32Array | (() => Float32Array)): Float32Array {
+  return typeof data === 'function' ? data() : data;
+}
+
+/** raw_data computed when the model bytes are assembled, checked against the declared dims. */
+function lazyRaw(name: string, count: number, bytesPer: number, bytes: () => Uint8Array): LazyBytes {
+  return {
+    length: count * bytesPer,
+    write(target) {
+      const b = bytes();
+      if (b.length !== target.length) throw new Error(`ONNX initializer '${name}': ${b.length / bytesPer} values for ${count} elements`);
+      target.set(b);
+    },
+  };
+}
+
 function toBytes(data: Float32Array | BigInt64Array | Uint16Array): Uint8Array {
   if (!LITTLE_ENDIAN) throw new Error('ONNX export needs a little-endian host (raw_data is little-endian)');
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-function tensorProto(name: string, dims: number[], dataType: number, raw: Uint8Array): ProtoWriter {
+function tensorProto(name: string, dims: number[], dataType: number, raw: Uint8Array | LazyBytes): ProtoWriter {
   const t = new ProtoWriter();
   if (dims.length > 0) t.packedInts(1, dims);
   t.int(2, dataType);
   t.string(8, name);
-  t.bytes(9, raw);
+  if (raw instanceof Uint8Array) t.bytes(9, raw);
+  else t.lazyBytes(9, raw);
   return t;
 }
 

@@ -3,8 +3,14 @@
  * and nested messages. Enough for the ONNX ModelProto subset in `onnx-proto.ts`. Nested messages
  * keep their parts (large initializers are referenced, not copied) until `finish` concatenates once.
  */
+/** Bytes written only when the message is finished (a large initializer computed on demand). */
+export interface LazyBytes {
+  length: number;
+  write(target: Uint8Array): void;
+}
+
 export class ProtoWriter {
-  private readonly parts: Uint8Array[] = [];
+  private readonly parts: Array<Uint8Array | LazyBytes> = [];
   private scratch: number[] = [];
   private size = 0;
 
@@ -73,6 +79,19 @@ export class ProtoWriter {
     return this;
   }
 
+  /**
+   * bytes field whose content is produced by `write` straight into the finished buffer: a large
+   * initializer never exists twice (its source array can be freed right after).
+   */
+  lazyBytes(field: number, data: LazyBytes): this {
+    this.tag(field, 2);
+    this.varint(data.length);
+    this.flush();
+    this.parts.push(data);
+    this.size += data.length;
+    return this;
+  }
+
   /** string field (UTF-8). */
   string(field: number, value: string): this {
     return this.bytes(field, new TextEncoder().encode(value));
@@ -107,11 +126,12 @@ export class ProtoWriter {
   /** The encoded message. */
   finish(): Uint8Array {
     this.flush();
-    if (this.parts.length === 1) return this.parts[0];
+    if (this.parts.length === 1 && this.parts[0] instanceof Uint8Array) return this.parts[0];
     const out = new Uint8Array(this.size);
     let offset = 0;
     for (const p of this.parts) {
-      out.set(p, offset);
+      if (p instanceof Uint8Array) out.set(p, offset);
+      else p.write(out.subarray(offset, offset + p.length));
       offset += p.length;
     }
     return out;
