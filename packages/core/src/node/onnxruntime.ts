@@ -28,7 +28,7 @@ interface OrtInferenceSession {
   release(): Promise<void>;
 }
 interface OrtModule {
-  InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtInferenceSession> };
+  InferenceSession: { create(model: Uint8Array | string, options: Record<string, unknown>): Promise<OrtInferenceSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
   listSupportedBackends?(): Array<{ name: string; bundled: boolean }>;
 }
@@ -60,11 +60,12 @@ export async function isOnnxRuntimeAvailable(): Promise<boolean> {
 }
 
 /**
- * An onnxruntime-node session over ONNX bytes (e.g. `model.toOnnx()`). The execution provider is
- * checked at start: when it cannot run here the error names it and the backends this install has.
- * Pass the bytes and drop your reference: the session keeps its own copy of the weights.
+ * An onnxruntime-node session over ONNX bytes (e.g. `model.toOnnx()`) or an .onnx file path (e.g.
+ * from `hrnet convert --to onnx`; the lighter way: the bytes never enter the JS heap). The execution
+ * provider is checked at start: when it cannot run here the error names it and the backends this
+ * install has. Drop your reference to the bytes: the session keeps its own copy of the weights.
  */
-export async function createOrtSession(model: Uint8Array, options: OrtSessionOptions = {}): Promise<OnnxSession> {
+export async function createOrtSession(model: Uint8Array | string, options: OrtSessionOptions = {}): Promise<OnnxSession> {
   const ort = await loadOnnxRuntime();
   const ep = options.executionProvider ?? 'cpu';
   if (!['cpu', 'webgpu', 'cuda'].includes(ep)) throw new Error(`unknown execution provider '${ep}'; expected cpu, webgpu or cuda`);
