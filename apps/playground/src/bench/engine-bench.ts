@@ -94,7 +94,8 @@ function print(model: string, gflop: number, rows: Row[]): void {
   console.log('engine        threads   median ms   GFLOP/s   speed-up vs first   peak RSS MB' + (model.includes('pipeline') ? '   ms/person   bare forward ms   ratio' : ''));
   for (const r of rows) {
     if (r.error) {
-      console.log(`${r.engine.padEnd(13)} ${String(r.threads).padStart(7)}   unavailable: ${r.error}`);
+      const reason = /Failed to get a WebGPU adapter[^\n]*/.exec(r.error)?.[0] ?? r.error;
+      console.log(`${r.engine.padEnd(13)} ${String(r.threads).padStart(7)}   unavailable: ${reason}`);
       continue;
     }
     let line = `${r.engine.padEnd(13)} ${String(r.threads).padStart(7)} ${r.ms.toFixed(1).padStart(11)} ${r.gflops.toFixed(1).padStart(9)} ${`${((base?.ms ?? r.ms) / r.ms).toFixed(2)}×`.padStart(19)} ${r.rssMB.toFixed(0).padStart(13)}`;

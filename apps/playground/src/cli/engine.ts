@@ -36,6 +36,9 @@ export async function resolveEngine(options: Options): Promise<EngineChoice> {
   if (engine === 'onnxruntime' && requested === 'onnxruntime' && !(await isOnnxRuntimeAvailable())) {
     throw new CliError('--engine onnxruntime needs the optional dependency onnxruntime-node (npm install onnxruntime-node@1.30.0)');
   }
+  if (engine === 'tfjs' && requested === 'tfjs' && (options.string('ep') !== undefined || threadsText !== undefined)) {
+    throw new CliError('--ep and --threads choose how onnxruntime runs: add --engine onnxruntime (or auto)');
+  }
   return { engine, createSession: (bytes) => createOrtSession(bytes, { executionProvider: ep, intraOpNumThreads: threads }) };
 }
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { HostTensor, OnnxSession } from '../onnx/engine.js';
+import type { TaskModel } from '../model/task-model.js';
+import { type EngineName, type HostTensor, type NetworkRunner, type OnnxSession, onnxRunner, tfjsRunner } from '../onnx/engine.js';
 
 /** Execution providers of onnxruntime-node we select by name. */
 export type OrtExecutionProvider = 'cpu' | 'webgpu' | 'cuda';
@@ -121,4 +122,24 @@ class OrtSession implements OnnxSession {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+/** A network runner and what it runs on; `dispose` releases the onnxruntime session if there is one. */
+export interface EngineRunner {
+  engine: 'tfjs' | 'onnxruntime';
+  run: NetworkRunner;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The library form of `--engine`: a {@link NetworkRunner} for `model` on TF.js, on onnxruntime-node
+ * (the model is exported with `toOnnx()` and a session opened with `options`), or `auto` =
+ * onnxruntime when onnxruntime-node is installed, else TF.js. Pass `run` as the pipelines' `network`.
+ */
+export async function createEngineRunner(model: TaskModel, engine: EngineName = 'auto', options: OrtSessionOptions = {}): Promise<EngineRunner> {
+  if (!['tfjs', 'onnxruntime', 'auto'].includes(engine)) throw new Error(`engine must be 'tfjs', 'onnxruntime' or 'auto', got '${engine}'`);
+  const useOrt = engine === 'onnxruntime' || (engine === 'auto' && (await isOnnxRuntimeAvailable()));
+  if (!useOrt) return { engine: 'tfjs', run: tfjsRunner(model), dispose: async () => {} };
+  const session = await createOrtSession(model.toOnnx(), options);
+  return { engine: 'onnxruntime', run: onnxRunner(session), dispose: () => session.release() };
 }

@@ -10,7 +10,7 @@ import { TaskModel } from '../model/task-model.js';
 import { randomizeWeights } from '../nn/randomize-weights.js';
 import { useBackend } from '../node.js';
 import { readNpyFile } from '../node/npy-file.js';
-import { createOrtSession } from '../node/onnxruntime.js';
+import { createEngineRunner, createOrtSession } from '../node/onnxruntime.js';
 import { fromNCHW, toNCHW } from '../tensor/index.js';
 import { type OnnxSession, onnxRunner } from './engine.js';
 import { decodeMessage, fieldsOf, type WireField } from './proto-reader.test-helper.js';
@@ -169,5 +169,21 @@ describe('ONNX export of the module tree, run on onnxruntime-node CPU', () => {
       }
     }
     expect(() => new NoExport(backboneConfig({})).toOnnx()).toThrow('NoExport (tiny) has no ONNX export yet');
+  });
+
+  it('createEngineRunner: auto picks onnxruntime when installed; tfjs and onnxruntime runners give the same outputs', async () => {
+    const model = new BackboneModel(backboneConfig({}));
+    randomizeWeights(model, 12);
+    const auto = await createEngineRunner(model, 'auto', { intraOpNumThreads: 1 });
+    const tfjs = await createEngineRunner(model, 'tfjs');
+    expect([auto.engine, tfjs.engine]).toEqual(['onnxruntime', 'tfjs']);
+    const x = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const a = await auto.run(x);
+    const b = await tfjs.run(x);
+    expect(difference(await a.backbone_out_3.data(), await b.backbone_out_3.data()).relToStd).toBeLessThan(TOLERANCE);
+    tf.dispose([x, ...Object.values(a), ...Object.values(b)]);
+    await Promise.all([auto.dispose(), tfjs.dispose()]);
+    await expect(createEngineRunner(model, 'torch' as never)).rejects.toThrow("engine must be 'tfjs', 'onnxruntime' or 'auto', got 'torch'");
+    model.dispose();
   });
 });

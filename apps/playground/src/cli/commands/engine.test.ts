@@ -113,5 +113,7 @@ describe('pnpm hrnet … --engine onnxruntime', () => {
     expect(engine.stderr).toMatch(/--engine must be one of tfjs, onnxruntime, auto; got 'tensorrt'/);
     const ep = await runHrnet('pose', fixturePath('pose', 'image.png'), ...POSE, '--engine', 'onnxruntime', '--ep', 'tpu');
     expect(ep.stderr).toMatch(/--ep must be one of cpu, webgpu, cuda; got 'tpu'/);
+    const tfjs = await runHrnet('pose', fixturePath('pose', 'image.png'), ...POSE, '--threads', '2');
+    expect(tfjs.stderr).toMatch(/--ep and --threads choose how onnxruntime runs: add --engine onnxruntime/);
   });
 });
