@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@hrnetjs/core/node';
+import { userPath } from '../cli/paths.js';
 import type { BenchCase } from './bench-case.js';
 import { BENCH_MODELS, type BenchModelId, countMacs, createBenchModel } from './bench-models.js';
 
@@ -83,8 +84,9 @@ async function main(): Promise<void> {
     print(model, (2 * macs) / 1e9, modelRows);
   }
   if (values.json) {
-    writeFileSync(values.json, `${JSON.stringify(rows, null, 1)}\n`);
-    console.log(`wrote ${rows.length} rows to ${values.json}`);
+    const file = userPath(values.json); // relative to where the user typed `pnpm bench`
+    writeFileSync(file, `${JSON.stringify(rows, null, 1)}\n`);
+    console.log(`wrote ${rows.length} rows to ${file}`);
   }
 }
 
