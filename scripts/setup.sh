@@ -24,3 +24,24 @@ elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 else
   echo "setup: note: /usr/bin/chromium is missing; the playground's browser test needs it (apt-get install chromium as root, or set CHROMIUM_PATH)"
 fi
+# onnxruntime's WebGPU provider needs a Vulkan adapter; Debian 12's lavapipe (Mesa 22) is too old for
+# Dawn, bookworm-backports' Mesa 25 works. Extracted into .cache/lavapipe (nothing installed system-wide);
+# the WebGPU tests point VK_ICD_FILENAMES at .cache/lavapipe/lvp_icd.json.
+LVP_DIR="$PWD/.cache/lavapipe"
+MESA_VERSION=25.0.7-2~bpo12+1
+if [ -f "$LVP_DIR/lvp_icd.json" ]; then
+  :
+elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 && grep -q bookworm /etc/os-release 2>/dev/null; then
+  echo "setup: fetching Mesa $MESA_VERSION lavapipe (bookworm-backports) for the onnxruntime WebGPU tests"
+  mkdir -p "$LVP_DIR/apt/lists/partial" "$LVP_DIR/apt/cache/archives/partial"
+  echo "deb http://deb.debian.org/debian bookworm-backports main" > "$LVP_DIR/apt/sources.list"
+  APT_OPTS=(-o "Dir::Etc::SourceList=$LVP_DIR/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$LVP_DIR/apt/lists" -o "Dir::Cache=$LVP_DIR/apt/cache" -o APT::Sandbox::User=root)
+  if apt-get "${APT_OPTS[@]}" update -qq && (cd "$LVP_DIR" && apt-get "${APT_OPTS[@]}" download -qq "mesa-vulkan-drivers=$MESA_VERSION"); then
+    dpkg-deb -x "$LVP_DIR"/mesa-vulkan-drivers_*.deb "$LVP_DIR/root"
+    printf '{"file_format_version":"1.0.0","ICD":{"api_version":"1.4.305","library_path":"%s"}}\n' \
+      "$LVP_DIR/root/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so" > "$LVP_DIR/lvp_icd.json"
+  else
+    echo "setup: note: could not fetch Mesa $MESA_VERSION; the onnxruntime WebGPU tests will say so"
+  fi
+fi

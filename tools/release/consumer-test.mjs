@@ -6,6 +6,7 @@
 // CLI (@hrnetjs/cli) is installed with them: `npx hrnet` runs its built bin (no tsx, no workspace)
 // on the fixtures' tiny checkpoints, and its outputs must equal the repository CLI's exactly. The
 // README's Usage snippets (checkpoint path + image path → result) run with the same checkpoints.
+// Then it installs onnxruntime-node and runs the library's ONNX export of that network on it.
 // Usage: node tools/release/consumer-test.mjs [--keep]   (--keep leaves the temp project for a look)
 import { deepStrictEqual } from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,6 +60,14 @@ const ok =
 if (ok) {
   await step('ESM script', () => run('node', ['esm-usage.mjs'], { cwd: project, env }).trim());
   await step('CommonJS script', () => run('node', ['cjs-usage.cjs'], { cwd: project, env }).trim());
+  // onnxruntime-node is an optional peer: install it as a user would, its NuGet download skipped.
+  await step('ONNX export loads in onnxruntime-node', () => {
+    run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'onnxruntime-node@1.30.0'], {
+      cwd: project,
+      env: { ...env, npm_config_onnxruntime_node_install: 'skip' },
+    });
+    return run('node', ['onnx-usage.mjs'], { cwd: project, env }).trim();
+  });
   for (const mode of ['node16', 'bundler']) {
     await step(`tsc --noEmit (moduleResolution ${mode})`, () => {
       run('npx', ['--no-install', 'tsc', '-p', `tsconfig.${mode}.json`], { cwd: project, env });
@@ -89,7 +98,7 @@ function writeConsumerProject() {
   };
   mkdirSync(project, { recursive: true });
   writeFileSync(join(project, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  for (const file of ['esm-usage.mjs', 'cjs-usage.cjs', 'typed-usage.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json', 'usage-setup.mjs']) {
+  for (const file of ['esm-usage.mjs', 'cjs-usage.cjs', 'onnx-usage.mjs', 'typed-usage.ts', 'tsconfig.node16.json', 'tsconfig.bundler.json', 'usage-setup.mjs']) {
     copyFileSync(join(here, 'consumer', file), join(project, file));
   }
   // The project has no "type", so typed-usage.ts is CommonJS under node16; the .mts copy checks
@@ -116,14 +125,14 @@ function checkInstalledTree() {
   for (const dep of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'yaml', 'fast-png', 'jpeg-js']) {
     if (!existsSync(join(modules, dep, 'package.json'))) problems.push(`dependency ${dep} was not installed`);
   }
-  for (const peer of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs']) {
+  for (const peer of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs', 'onnxruntime-node']) {
     if (existsSync(join(modules, peer))) problems.push(`optional peer ${peer} was installed`);
   }
   const coreVersions = JSON.stringify(JSON.parse(run('npm', ['ls', '@tensorflow/tfjs-core', '--all', '--json'], { cwd: project })));
   const tfVersions = new Set([...coreVersions.matchAll(/"@tensorflow\/tfjs-core":\{"version":"([^"]+)"/g)].map((m) => m[1]));
   if (tfVersions.size !== 1) problems.push(`@tensorflow/tfjs-core resolved to ${[...tfVersions].join(', ') || 'nothing'}: one version expected`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
-  return `one @hrnetjs/core, tfjs-core ${[...tfVersions][0]}, no tfjs-node / tfjs-node-gpu / tfjs`;
+  return `one @hrnetjs/core, tfjs-core ${[...tfVersions][0]}, no tfjs-node / tfjs-node-gpu / tfjs / onnxruntime-node`;
 }
 
 /**

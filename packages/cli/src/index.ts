@@ -4,3 +4,4 @@
  * task-model builders of every family.
  */
 export { createModel } from './models.js';
+export { userPath } from './paths.js';

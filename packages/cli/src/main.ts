@@ -14,6 +14,7 @@ import { evalSegCommand } from './commands/eval-seg.js';
 import { segmentCommand } from './commands/segment.js';
 import { convertCommand } from './commands/convert.js';
 import { cliVersion, commandHelp, optionalPeersReport } from './help.js';
+import { ENGINE_OPTIONS } from './engine.js';
 
 const USAGE = `usage: hrnet <command> [options]        (hrnet --version; hrnet <command> --help)
 
@@ -48,9 +49,15 @@ commands:
   eval-seg --pred <dir of label PNGs or .npy> --gt <dir of label PNGs> --classes N [--ignore 255]
            [--dataset cityscapes|ade20k|pascal_ctx|lip] [--cityscapes-ids] [--json out.json]
            per-class IoU, mIoU, pixel accuracy (files matched by name)
-  convert  <checkpoint> --to safetensors|tfjs [--dtype float32|float16] [--out <file or dir>]
+  convert  <checkpoint> --to safetensors|tfjs|onnx [--dtype float32|float16] [--out <file or dir>] [--config …]
            rewrite weights for the web: <name>.safetensors or <name>-tfjs/model.json + shards beside the input
-           (same state-dict names; float16 halves the size; a converted file works as --weights everywhere)`;
+           (same state-dict names; float16 halves the size; a converted file works as --weights everywhere);
+           onnx: the whole network as <name>.onnx (input NHWC float32 [N, H, W, 3], BN folded, opset 17;
+           a Faster R-CNN also writes <name>-roi-head.onnx); model from --config or read from the weights
+engine options of forward, pose, detect, segment:
+  --engine tfjs|onnxruntime|auto   run the network on TF.js (default) or onnxruntime-node (auto: when installed)
+  --ep cpu|webgpu|cuda             onnxruntime execution provider (default cpu)
+  --threads n                      onnxruntime CPU threads (default: all cores)`;
 
 const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: ParseArgsConfig['options'] }> = {
   keys: { run: keysCommand, options: { config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } } },
@@ -64,6 +71,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       input: { type: 'string' },
       'output-dir': { type: 'string' },
       backend: { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   },
   inspect: { run: inspectCommand, options: { json: { type: 'boolean' } } },
@@ -85,6 +93,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       scales: { type: 'string' },
       results: { type: 'string' },
       'image-id': { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   },
   detect: {
@@ -98,6 +107,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       classes: { type: 'string' },
       'max-detections': { type: 'string' },
       backend: { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   },
   'eval-keypoints': {
@@ -129,6 +139,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       'base-size': { type: 'string' },
       'crop-size': { type: 'string' },
       backend: { type: 'string' },
+      ...ENGINE_OPTIONS,
     },
   },
   'eval-seg': {
@@ -143,7 +154,10 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       json: { type: 'string' },
     },
   },
-  convert: { run: convertCommand, options: { to: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' } } },
+  convert: {
+    run: convertCommand,
+    options: { to: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } },
+  },
 };
 
 async function main(argv: string[]): Promise<number> {

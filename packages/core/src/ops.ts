@@ -30,3 +30,4 @@ export {
 export { countsFromString, countsToString, maskToCounts } from './eval/index.js';
 export { concatArrays } from './tensor/index.js';
 export { conv2dFilterGrad, conv2dTrainable, trainStep } from './train/index.js';
+export { ONNX_IR_VERSION, type OnnxAttribute, type OnnxDim, OnnxGraph, type OnnxWeightDtype, ProtoWriter, resizeBilinearLikeOnnx, sumOnnx, upsampleNearestOnnx } from './onnx/index.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module } from '@hrnetjs/core';
-import { Linear, Sequential } from '@hrnetjs/core/ops';
+import { Module, type OnnxSession } from '@hrnetjs/core';
+import { Linear, OnnxGraph, type OnnxWeightDtype, Sequential } from '@hrnetjs/core/ops';
 import { deltaXYWHDecode } from './delta-xywh-coder.js';
 import type { BBoxHeadConfig, ImageMeta } from './faster-rcnn-config.js';
 import { type Detections, multiclassNms, type RcnnTestConfig } from './multiclass-nms.js';
@@ -34,9 +34,30 @@ export class Shared2FCBBoxHead extends Module {
     });
   }
 
+  /**
+   * ONNX model of {@link forward} plus the softmax: input `roi_feats` [N, C·P·P] (channel-major RoI
+   * features, dynamic N) → `cls_score`, `scores` [N, K + 1] and `bbox_pred`.
+   */
+  toOnnx(options: { weights?: OnnxWeightDtype } = {}): Uint8Array {
+    const g = new OnnxGraph();
+    let h = g.input('roi_feats', ['rois', this.sharedFcsInFeatures]);
+    for (const fc of this.sharedFcs) h = g.node('Relu', [fc.emitOnnx(g, h)]);
+    const clsScore = this.fcCls.emitOnnx(g, h);
+    const k = this.config.numClasses + 1;
+    g.output(clsScore, 'cls_score', ['rois', k]);
+    g.output(g.node('Softmax', [clsScore], { axis: 1 }, 'scores'), 'scores', ['rois', k]);
+    g.output(this.fcReg.emitOnnx(g, h), 'bbox_pred', ['rois', this.config.regClassAgnostic ? 4 : 4 * this.config.numClasses]);
+    return g.encode({ weights: options.weights, docString: 'HRNet.js export of the Shared2FCBBoxHead' });
+  }
+
   /** {@link forward} on host RoI features, returning host logits, softmax scores and deltas. */
-  async forwardToHost(roiFeats: Float32Array): Promise<{ clsScore: Float32Array; scores: Float32Array; bboxPred: Float32Array }> {
+  async forwardToHost(roiFeats: Float32Array, session?: OnnxSession): Promise<{ clsScore: Float32Array; scores: Float32Array; bboxPred: Float32Array }> {
     const n = roiFeats.length / this.sharedFcsInFeatures;
+    if (session) {
+      // All RoIs of the image in one call of the graph from toOnnx().
+      const out = await session.run({ roi_feats: { data: roiFeats, dims: [n, this.sharedFcsInFeatures] } });
+      return { clsScore: out.cls_score.data, scores: out.scores.data, bboxPred: out.bbox_pred.data };
+    }
     const { clsScore, bboxPred, scores } = tf.tidy(() => {
       const out = this.forward(tf.tensor2d(roiFeats, [n, this.sharedFcsInFeatures]));
       return { ...out, scores: tf.softmax(out.clsScore) };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type LoadOptions, type LoadReport, type ModelConfig, type StateDict, TaskModel } from '@hrnetjs/core';
-import { HRNetBackbone, type Intermediates } from '@hrnetjs/core/ops';
+import { featureOutputs, type LoadOptions, type LoadReport, type ModelConfig, type OnnxOutput, type StateDict, TaskModel } from '@hrnetjs/core';
+import { HRNetBackbone, type Intermediates, type OnnxGraph } from '@hrnetjs/core/ops';
 import { HRFPN } from './hrfpn.js';
 
 /** Parts of an mmdet detector checkpoint that the feature model does not hold. */
@@ -48,5 +48,18 @@ export class DetectionFeatureModel extends TaskModel {
     branches.forEach((t, b) => (outputs[`backbone_out_${b}`] = t));
     this.neck?.forward(branches).forEach((t, i) => (outputs[`neck_out_${i}`] = t));
     return outputs;
+  }
+
+  /** ONNX twin of computeOutputs: `backbone_out_{b}` and `neck_out_{i}` (NCHW values). */
+  emitFeatures(g: OnnxGraph, x: string, intermediates: boolean): Record<string, string> {
+    const named: Record<string, string> = {};
+    const branches = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    branches.forEach((t, b) => (named[`backbone_out_${b}`] = t));
+    this.neck?.emitOnnx(g, branches).forEach((t, i) => (named[`neck_out_${i}`] = t));
+    return named;
+  }
+
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    return featureOutputs(this.emitFeatures(g, x, intermediates));
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, type Module, TaskModel } from '@hrnetjs/core';
+import { featureOutputs, type ModelConfig, type Module, type OnnxOutput, type OnnxSession, TaskModel } from '@hrnetjs/core';
+import type { OnnxGraph } from '@hrnetjs/core/ops';
 import { detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
@@ -41,6 +42,15 @@ export interface TwoStageRoIHead extends Module {
 }
 
 /**
+ * The two ONNX sessions a detector runs on instead of TF.js: `features` from `toOnnx()` (backbone,
+ * neck, RPN convs) and `bboxHead` from `roiHead.bboxHead.toOnnx()`. RoIAlign and NMS stay in JS.
+ */
+export interface DetectorOnnxSessions {
+  features: OnnxSession;
+  bboxHead: OnnxSession;
+}
+
+/**
  * mmdet 2.x two-stage `FasterRCNN` on an HRNet + HRFPN feature model: keys `backbone.*`, `neck.*`
  * (the {@link DetectionFeatureModel}, mounted at the top level), `rpn_head.*`, `roi_head.*`.
  * `forwardNamed` gives the features; {@link simpleTest} runs mmdet's test path on one image.
@@ -55,6 +65,8 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
   /** The test pipeline `createDetector(…).detect` starts from: the config's (`config.test` + `config.input`), else mmdet's coco_detection.py. */
   testPipeline: DetectionPipelineConfig;
   private customClassNames?: readonly string[];
+  /** When set, {@link simpleTest} (and so {@link detect}) runs the networks on these sessions. */
+  onnxSessions: DetectorOnnxSessions | null = null;
 
   constructor(config: ModelConfig) {
     super(config);
@@ -85,6 +97,23 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
     return this.features.forwardNamed(x, { intermediates });
   }
 
+  /**
+   * ONNX export (`toOnnx`): backbone, neck and the RPN convs in one graph, outputs `backbone_out_{b}`,
+   * `neck_out_{i}`, `rpn_cls_{i}` [N, H, W, A] and `rpn_reg_{i}` [N, H, W, 4A] (NHWC, as
+   * {@link RPNHead.forward}). Proposals, RoIAlign and NMS stay in JS; the RoI bbox head is a second
+   * graph: `roiHead.bboxHead.toOnnx()`.
+   */
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named = this.features.emitFeatures(g, x, intermediates);
+    const levels = Object.keys(named)
+      .filter((k) => k.startsWith('neck_out_'))
+      .map((k) => named[k]);
+    const { clsScores, bboxPreds } = this.rpnHead.emitOnnx(g, levels);
+    clsScores.forEach((t, i) => (named[`rpn_cls_${i}`] = t));
+    bboxPreds.forEach((t, i) => (named[`rpn_reg_${i}`] = t));
+    return featureOutputs(named);
+  }
+
   /** The neck levels (NHWC, finest first) of a batch; the caller disposes them. */
   neckLevels(x: tf.Tensor4D): tf.Tensor4D[] {
     return this.features.neckLevels(x);
@@ -101,7 +130,73 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
       throw new Error(`FasterRCNN.simpleTest takes one image as NHWC [1, H, W, 3]; got [${x.shape.join(', ')}]`);
     }
     const imgMeta = meta ?? this.detector.imgMeta ?? { imgShape: [x.shape[1], x.shape[2]], scaleFactor: [1, 1, 1, 1] };
+    if (this.onnxSessions) return this.simpleTestOnnx(x, imgMeta, options, this.onnxSessions);
     return this.simpleTestOnLevels(this.neckLevels(x), imgMeta, options);
+  }
+
+  /**
+   * Runs the networks on ONNX sessions from here on: `createSession` (e.g. onnxruntime-node's
+   * `createOrtSession` with its options) gets the features graph and the RoI head graph. The bytes
+   * are not kept. Call {@link releaseOnnx} to free the sessions and go back to TF.js.
+   */
+  async useOnnx(createSession: (model: Uint8Array) => Promise<OnnxSession>): Promise<void> {
+    const roiHead = this.bboxOnlyRoIHead();
+    await this.releaseOnnx();
+    const features = await createSession(this.toOnnx());
+    try {
+      this.onnxSessions = { features, bboxHead: await createSession(roiHead.bboxHead.toOnnx()) };
+    } catch (e) {
+      await features.release();
+      throw e;
+    }
+  }
+
+  /** The RoI head the ONNX path runs: Faster R-CNN's (mask and cascade heads stay on TF.js). */
+  private bboxOnlyRoIHead(): StandardRoIHead {
+    const head: unknown = this.roiHead;
+    if (!(head instanceof StandardRoIHead) || 'maskHead' in head) {
+      throw new Error(`the onnxruntime engine runs Faster R-CNN; ${this.constructor.name} (mask / cascade RoI heads) runs on the tfjs engine`);
+    }
+    return head;
+  }
+
+  /** Frees the sessions of {@link useOnnx}; TF.js runs the networks again. */
+  async releaseOnnx(): Promise<void> {
+    const sessions = this.onnxSessions;
+    this.onnxSessions = null;
+    if (sessions) await Promise.all([sessions.features.release(), sessions.bboxHead.release()]);
+  }
+
+  /** {@link simpleTest} on ONNX sessions: one call for features + RPN convs, one for all RoIs. */
+  private async simpleTestOnnx(x: tf.Tensor4D, imgMeta: ImageMeta, options: SimpleTestOptions, sessions: DetectorOnnxSessions): Promise<SimpleTestResult> {
+    const cfg = this.mergedTestCfg(options);
+    const out = await sessions.features.run({ input: { data: (await x.data()) as Float32Array, dims: [...x.shape] } });
+    const pick = (name: string) => {
+      if (!out[name]) throw new Error(`the detector's ONNX session has no output '${name}': export it with FasterRCNN.toOnnx()`);
+      return out[name];
+    };
+    const rpnOut = Array.from({ length: this.rpnHead.anchorGenerator.numLevels }, (_, i) => {
+      const cls = pick(`rpn_cls_${i}`);
+      return { logits: cls.data, deltas: pick(`rpn_reg_${i}`).data, height: cls.dims[1], width: cls.dims[2] };
+    });
+    const features = Array.from({ length: this.detector.roiExtractor.featmapStrides.length }, (_, i) => {
+      const t = pick(`neck_out_${i}`);
+      return { data: t.data, height: t.dims[1], width: t.dims[2], channels: t.dims[3] };
+    });
+    const proposals = this.rpnHead.getProposals(rpnOut, imgMeta.imgShape, cfg.rpn);
+    const dets = await this.bboxOnlyRoIHead().simpleTestBboxes(features, proposals, imgMeta, cfg.rcnn, {
+      rescale: options.rescale ?? this.detector.rescale,
+      allowedLabels: options.allowedLabels,
+      session: sessions.bboxHead,
+    });
+    return { proposals, ...dets };
+  }
+
+  private mergedTestCfg(options: SimpleTestOptions): FasterRcnnTestConfig {
+    return {
+      rpn: { ...this.testCfg.rpn, ...options.testCfg?.rpn },
+      rcnn: { ...this.testCfg.rcnn, ...options.testCfg?.rcnn },
+    };
   }
 
   /**

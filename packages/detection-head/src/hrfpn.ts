@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type HRFPNConfig, Module } from '@hrnetjs/core';
-import { Conv2d, resizeBilinearLikeTorch, Sequential } from '@hrnetjs/core/ops';
+import { Conv2d, type OnnxGraph, resizeBilinearLikeOnnx, resizeBilinearLikeTorch, Sequential } from '@hrnetjs/core/ops';
 
 /** mmcv `ConvModule` without norm/activation: a conv under the child name `conv`. */
 class ConvModule extends Module {
@@ -67,5 +67,24 @@ export class HRFPN extends Module {
     }
     // shareConv reuses one conv; folding is cached on it, so this is cheap.
     return levels.map((level, i) => this.fpnConvs[i].forward(level));
+  }
+
+  /**
+   * ONNX twin of {@link forward} (NCHW). The branches are resized to branch 0's size, which equals
+   * mmdet's ×2^i when the input is a multiple of 32 (the TF.js forward checks that; ORT would not).
+   */
+  emitOnnx(g: OnnxGraph, branches: string[]): string[] {
+    if (branches.length !== this.config.inChannels.length) {
+      throw new Error(`HRFPN expects ${this.config.inChannels.length} inputs, got ${branches.length}`);
+    }
+    const upsampled = branches.map((t, i) => (i === 0 ? t : resizeBilinearLikeOnnx(g, t, branches[0], false)));
+    const concat = upsampled.length === 1 ? upsampled[0] : g.node('Concat', upsampled, { axis: 1 });
+    const reduced = this.reduction.emitOnnx(g, concat, null, false);
+    const levels = [reduced];
+    for (let i = 1; i < this.config.numOuts; i++) {
+      const k = 2 ** i;
+      levels.push(g.node(this.config.poolingType === 'AVG' ? 'AveragePool' : 'MaxPool', [reduced], { kernel_shape: [k, k], strides: [k, k] }, 'pool'));
+    }
+    return levels.map((level, i) => this.fpnConvs[i].emitOnnx(g, level, null, false));
   }
 }

@@ -1,4 +1,4 @@
-import { Module } from '@hrnetjs/core';
+import { Module, type OnnxSession } from '@hrnetjs/core';
 import { Shared2FCBBoxHead } from './bbox-head.js';
 import type { BBoxHeadConfig, ImageMeta } from './faster-rcnn-config.js';
 import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
@@ -21,8 +21,12 @@ export class StandardRoIHead extends Module {
   }
 
   /** `_bbox_forward`: pooled RoI features → logits, softmax scores and deltas (host arrays). */
-  async bboxForward(features: FeatureMap[], rois: Float32Array): Promise<{ clsScore: Float32Array; scores: Float32Array; bboxPred: Float32Array }> {
-    return this.bboxHead.forwardToHost(extractRoiFeatures(features, rois, this.extractor));
+  async bboxForward(
+    features: FeatureMap[],
+    rois: Float32Array,
+    session?: OnnxSession,
+  ): Promise<{ clsScore: Float32Array; scores: Float32Array; bboxPred: Float32Array }> {
+    return this.bboxHead.forwardToHost(extractRoiFeatures(features, rois, this.extractor), session);
   }
 
   /** The RoI stage at test time: boxes only here (the mask head subclass adds masks). */
@@ -42,13 +46,13 @@ export class StandardRoIHead extends Module {
     proposals: Float32Array,
     meta: ImageMeta,
     cfg: RcnnTestConfig,
-    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
+    options: { rescale: boolean; allowedLabels?: ReadonlySet<number>; session?: OnnxSession },
   ): Promise<Detections> {
     const n = proposals.length / 5;
     const rois = new Float32Array(n * 4);
     for (let i = 0; i < n; i++) rois.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
     if (n === 0) return { bboxes: new Float32Array(0), scores: new Float32Array(0), labels: new Int32Array(0) };
-    const { scores, bboxPred } = await this.bboxForward(features, rois);
+    const { scores, bboxPred } = await this.bboxForward(features, rois, options.session);
     return this.bboxHead.getBboxes(rois, scores, bboxPred, meta, cfg, options);
   }
 }

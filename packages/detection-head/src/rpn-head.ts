@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@hrnetjs/core';
-import { Conv2d } from '@hrnetjs/core/ops';
+import { Conv2d, type OnnxGraph } from '@hrnetjs/core/ops';
 import { AnchorGenerator } from './anchor-generator.js';
 import { deltaXYWHDecode } from './delta-xywh-coder.js';
 import type { RPNHeadConfig, RpnTestConfig } from './faster-rcnn-config.js';
@@ -50,6 +50,18 @@ export class RPNHead extends Module {
       clsScores.push(this.rpnCls.forward(feat));
       bboxPreds.push(this.rpnReg.forward(feat));
       feat.dispose();
+    }
+    return { clsScores, bboxPreds };
+  }
+
+  /** ONNX twin of {@link forward} (NCHW): the shared convs are stored once for all levels. */
+  emitOnnx(g: OnnxGraph, levels: string[]): { clsScores: string[]; bboxPreds: string[] } {
+    const clsScores: string[] = [];
+    const bboxPreds: string[] = [];
+    for (const x of levels) {
+      const feat = this.rpnConv.emitOnnx(g, x, null, true);
+      clsScores.push(this.rpnCls.emitOnnx(g, feat, null, false));
+      bboxPreds.push(this.rpnReg.emitOnnx(g, feat, null, false));
     }
     return { clsScores, bboxPreds };
   }

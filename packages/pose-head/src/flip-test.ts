@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NetworkRunner } from '@hrnetjs/core';
 import type { PoseModel } from './pose-model.js';
 
 /** Channel permutation that swaps each left/right pair (identity elsewhere). */
@@ -60,4 +61,33 @@ export function inferHeatmaps(model: PoseModel, input: tf.Tensor4D, options: Hea
     if (options.shiftHeatmap) flipped = shiftHeatmap(flipped);
     return tf.mul(tf.add(output, flipped), 0.5) as tf.Tensor4D;
   });
+}
+
+/**
+ * {@link inferHeatmaps} through an engine's network runner (e.g. onnxruntime): the batch and, with
+ * the flip test, its mirrored copy go through ONE network call; the averaging is the same.
+ */
+export async function inferHeatmapsWith(network: NetworkRunner, input: tf.Tensor4D, options: HeatmapInferenceOptions): Promise<tf.Tensor4D> {
+  const n = input.shape[0];
+  const batch = options.flipTest ? tf.tidy(() => tf.concat([input, tf.reverse(input, 2)], 0)) : input;
+  let outputs: Record<string, tf.Tensor>;
+  try {
+    outputs = await network(batch);
+  } finally {
+    if (batch !== input) batch.dispose();
+  }
+  const heatmaps = outputs.heatmaps as tf.Tensor4D | undefined;
+  try {
+    if (!heatmaps) throw new Error(`the network gave no 'heatmaps' output (got ${Object.keys(outputs).join(', ')})`);
+    return tf.tidy(() => {
+      if (!options.flipTest) return tf.clone(heatmaps);
+      const [, h, w, j] = heatmaps.shape;
+      const output = tf.slice(heatmaps, [0, 0, 0, 0], [n, h, w, j]);
+      let flipped = flipBack(tf.slice(heatmaps, [n, 0, 0, 0], [n, h, w, j]), options.flipPairs);
+      if (options.shiftHeatmap) flipped = shiftHeatmap(flipped);
+      return tf.mul(tf.add(output, flipped), 0.5) as tf.Tensor4D;
+    });
+  } finally {
+    tf.dispose(Object.values(outputs));
+  }
 }

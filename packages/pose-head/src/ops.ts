@@ -6,7 +6,7 @@
 export { type Point, affineTransform, getAffineTransform, solveAffineFromPoints } from './affine-transform.js';
 export { type CenterScale, type PersonBox, PIXEL_STD, checkBox, scaleArea, xywh2cs } from './center-scale.js';
 export { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
-export { type HeatmapInferenceOptions, flipBack, inferHeatmaps, shiftHeatmap } from './flip-test.js';
+export { type HeatmapInferenceOptions, flipBack, inferHeatmaps, inferHeatmapsWith, shiftHeatmap } from './flip-test.js';
 export {
   type HeatmapArray,
   type JointPredictions,

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, TaskModel } from '@hrnetjs/core';
-import { Conv2d, HRNetBackbone, type Intermediates } from '@hrnetjs/core/ops';
+import { featureOutputs, type ModelConfig, type OnnxOutput, TaskModel } from '@hrnetjs/core';
+import { Conv2d, HRNetBackbone, type Intermediates, type OnnxGraph } from '@hrnetjs/core/ops';
 
 /**
  * PoseHighResolutionNet (pose_hrnet.py): the backbone (last module fused into branch 0 only)
@@ -32,5 +32,11 @@ export class PoseModel extends TaskModel {
     const named: Intermediates = {};
     const [branch0] = this.backbone.forward(x, intermediates ? named : undefined);
     return { ...named, heatmaps: this.finalLayer.forward(branch0) };
+  }
+
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const [branch0] = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    return featureOutputs({ ...named, heatmaps: this.finalLayer.emitOnnx(g, branch0, null, false) });
   }
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Box, boxToXywh, type Keypoint, loadModel, type ModelSource, type RgbImage, validateBox } from '@hrnetjs/core';
+import { type Box, boxToXywh, type Keypoint, loadModel, type ModelSource, type NetworkRunner, type RgbImage, validateBox } from '@hrnetjs/core';
 import { type CenterScale, scaleArea, xywh2cs } from './center-scale.js';
 import { cropPerson, normalizationTable, normalizeCrops } from './crop.js';
-import { inferHeatmaps } from './flip-test.js';
+import { inferHeatmaps, inferHeatmapsWith } from './flip-test.js';
 import { type PoseImageInput, toRgbImage } from './image-input.js';
 import { getFinalPreds } from './inference.js';
 import { oksNms, rescorePoses } from './oks-nms.js';
@@ -42,6 +42,12 @@ export interface PoseEstimatorOptions extends Partial<PoseSettings> {
   detector?: PersonDetector;
   /** The detector class that is a person (COCO: 'person', id 0). */
   personClass?: string | number;
+  /**
+   * Runs the network instead of TF.js (e.g. `onnxRunner(session)` over `model.toOnnx()`, or
+   * `createEngineRunner` of `@hrnetjs/core/node`); then all crops of an image (and their mirrored
+   * copies) go through one call unless `batchSize` is given.
+   */
+  network?: NetworkRunner;
 }
 
 /** Per-call options of {@link TopDownPoseEstimator.estimatePoses}. */
@@ -75,12 +81,14 @@ export class TopDownPoseEstimator {
   private readonly personClass: string | number;
   private readonly tables: Float32Array[];
   private readonly flipPairsKnown: boolean;
+  private readonly network?: NetworkRunner;
 
   constructor(
     readonly model: PoseModel,
     options: PoseEstimatorOptions = {},
   ) {
-    const { detector, personClass, ...overrides } = options;
+    const { detector, personClass, network, ...overrides } = options;
+    this.network = network;
     const fromConfig = poseSettingsFromConfig(model.config);
     // An option given as undefined keeps the config's value.
     const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
@@ -142,7 +150,7 @@ export class TopDownPoseEstimator {
           'pass a dataset with flipPairs to the estimator, or set flipTest: false',
       );
     }
-    const batchSize = options.batchSize ?? 8;
+    const batchSize = options.batchSize ?? (this.network ? Number.MAX_SAFE_INTEGER : 8);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
     const rgb = await toRgbImage(image);
     let boxes: readonly Box[] = options.boxes ?? [{ xmin: 0, ymin: 0, xmax: rgb.width, ymax: rgb.height }];
@@ -164,11 +172,14 @@ export class TopDownPoseEstimator {
       let heatmaps: tf.Tensor4D | undefined;
       let nchw: tf.Tensor4D | undefined;
       try {
-        heatmaps = inferHeatmaps(this.model, input, {
+        const inferenceOptions = {
           flipTest,
           shiftHeatmap: options.shiftHeatmap ?? this.settings.shiftHeatmap,
           flipPairs: this.settings.dataset.flipPairs,
-        });
+        };
+        heatmaps = this.network
+          ? await inferHeatmapsWith(this.network, input, inferenceOptions)
+          : inferHeatmaps(this.model, input, inferenceOptions);
         nchw = tf.transpose(heatmaps, [0, 3, 1, 2]);
         const data = (await nchw.data()) as Float32Array;
         const shape = nchw.shape as [number, number, number, number];

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NetworkRunner } from '@hrnetjs/core';
 import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import type { SegNetwork } from './seg-network.js';
 
@@ -35,4 +36,35 @@ export function inference(model: SegNetwork, x: tf.Tensor4D, options: InferenceO
     }
     return tf.exp(pred);
   });
+}
+
+/**
+ * {@link inference} with the network run by an engine (e.g. onnxruntime): the image and, with flip,
+ * its mirror go through ONE network call as a batch of two; the rest is the same.
+ */
+export async function inferenceWith(network: NetworkRunner, x: tf.Tensor4D, options: InferenceOptions): Promise<tf.Tensor4D> {
+  const [, height, width] = x.shape;
+  const batch = options.flip ? tf.tidy(() => tf.concat([x, tf.reverse(x, 2)], 0)) : x;
+  let outputs: Record<string, tf.Tensor>;
+  try {
+    outputs = await network(batch);
+  } finally {
+    if (batch !== x) batch.dispose();
+  }
+  try {
+    const logits = outputs.logits as tf.Tensor4D | undefined;
+    if (!logits) throw new Error(`the network gave no 'logits' output (got ${Object.keys(outputs).join(', ')})`);
+    return tf.tidy(() => {
+      const [, h, w, c] = logits.shape;
+      let pred = resizeBilinearLikeTorch(tf.slice(logits, [0, 0, 0, 0], [1, h, w, c]), height, width, options.alignCorners);
+      if (options.flip) {
+        let flipped = resizeBilinearLikeTorch(tf.slice(logits, [1, 0, 0, 0], [1, h, w, c]), height, width, options.alignCorners);
+        if (options.flipPairs?.length) flipped = tf.gather(flipped, swapPermutation(c, options.flipPairs), 3);
+        pred = tf.mul(tf.add(pred, tf.reverse(flipped, 2)), 0.5);
+      }
+      return tf.exp(pred);
+    });
+  } finally {
+    tf.dispose(Object.values(outputs));
+  }
 }

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NetworkRunner } from '@hrnetjs/core';
 import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import type { MultiScaleMode } from './datasets/seg-datasets.js';
-import { inference } from './inference.js';
+import { inference, inferenceWith } from './inference.js';
 import type { SegNetwork } from './seg-network.js';
 import { scaledSize, slidingWindows } from './sliding-window.js';
 
@@ -18,6 +19,13 @@ export interface MultiScaleOptions {
   /** Normalisation, for the pad value −mean/std of the 'base' mode. */
   mean: readonly [number, number, number];
   std: readonly [number, number, number];
+  /** Runs the network instead of TF.js (e.g. `onnxRunner(session)`); the image and its flip share one call. */
+  network?: NetworkRunner;
+}
+
+/** `inference` on TF.js, or through the engine's network runner when one is set. */
+function runInference(model: SegNetwork, x: tf.Tensor4D, options: MultiScaleOptions): Promise<tf.Tensor4D> {
+  return options.network ? inferenceWith(options.network, x, options) : Promise.resolve(inference(model, x, options));
 }
 
 /** `pad_image`: pads bottom/right up to the crop size with the per-channel value −mean/std. */
@@ -43,12 +51,13 @@ async function slidingWindowInference(model: SegNetwork, img: tf.Tensor4D, optio
   for (const { h0, h1, w0, w1 } of slidingWindows(height, width, options.cropSize, options.multiScaleMode)) {
     const h = h1 - h0;
     const w = w1 - w0;
-    const pred = tf.tidy(() => {
-      let crop = tf.slice(img, [0, h0, w0, 0], [1, h, w, 3]);
-      if (options.multiScaleMode === 'base') crop = padToCrop(crop, options.cropSize, padValue);
-      const out = inference(model, crop, options);
-      return tf.slice(out, [0, 0, 0, 0], [1, h, w, out.shape[3]]);
+    const crop = tf.tidy(() => {
+      const window = tf.slice(img, [0, h0, w0, 0], [1, h, w, 3]);
+      return options.multiScaleMode === 'base' ? padToCrop(window, options.cropSize, padValue) : window;
     });
+    const out = await runInference(model, crop, options).finally(() => crop.dispose());
+    const pred = tf.tidy(() => tf.slice(out, [0, 0, 0, 0], [1, h, w, out.shape[3]]));
+    out.dispose();
     const values = (await pred.data()) as Float32Array;
     classes = pred.shape[3];
     pred.dispose();
@@ -75,12 +84,13 @@ async function predictScale(model: SegNetwork, img: tf.Tensor4D, scale: number, 
   const [, height, width] = img.shape;
   if (options.multiScaleMode === 'cityscapes') {
     // Cityscapes.multi_scale_inference: the whole image for scale ≤ 1, whatever its size.
-    if (scale <= 1) return inference(model, img, options);
+    if (scale <= 1) return runInference(model, img, options);
   } else if (Math.max(height, width) <= Math.min(...options.cropSize)) {
-    return tf.tidy(() => {
-      const out = inference(model, padToCrop(img, options.cropSize, padValue), options);
-      return tf.slice(out, [0, 0, 0, 0], [1, height, width, out.shape[3]]);
-    });
+    const padded = padToCrop(img, options.cropSize, padValue);
+    const out = await runInference(model, padded, options).finally(() => padded !== img && padded.dispose());
+    const pred = tf.tidy(() => tf.slice(out, [0, 0, 0, 0], [1, height, width, out.shape[3]]));
+    out.dispose();
+    return pred;
   }
   return slidingWindowInference(model, img, options, padValue);
 }

@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, TaskModel } from '@hrnetjs/core';
-import { BatchNorm2d, Conv2d, HRNetBackbone, type Intermediates, resizeBilinearLikeTorch, Sequential, Stateless } from '@hrnetjs/core/ops';
+import { featureOutputs, type ModelConfig, type OnnxOutput, TaskModel } from '@hrnetjs/core';
+import {
+  BatchNorm2d,
+  Conv2d,
+  HRNetBackbone,
+  type Intermediates,
+  type OnnxGraph,
+  resizeBilinearLikeOnnx,
+  resizeBilinearLikeTorch,
+  Sequential,
+  Stateless,
+} from '@hrnetjs/core/ops';
 
 /**
  * HRNetV2 head (seg_hrnet.py): the four branches upsampled bilinearly to branch 0's size,
@@ -35,6 +45,17 @@ export class SegLastLayer extends Sequential {
     const [, height, width] = branches[0].shape;
     return this.forward(tf.concat(branches.map((t) => resizeBilinearLikeTorch(t, height, width, alignCorners)), 3));
   }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.classifier.emitOnnx(g, this.conv.emitOnnx(g, x, this.bn, true), null, false);
+  }
+
+  /** ONNX twin of {@link forwardBranches} (NCHW branches). */
+  emitOnnxBranches(g: OnnxGraph, branches: readonly string[], alignCorners: boolean): string {
+    const upsampled = branches.map((t, i) => (i === 0 ? t : resizeBilinearLikeOnnx(g, t, branches[0], alignCorners)));
+    return this.emitOnnx(g, upsampled.length === 1 ? upsampled[0] : g.node('Concat', upsampled, { axis: 1 }));
+  }
 }
 
 /** HighResolutionNet of HRNet-Semantic-Segmentation: output `logits` NHWC [N, H/4, W/4, classes]. */
@@ -63,5 +84,11 @@ export class SegModel extends TaskModel {
     const named: Intermediates = {};
     const branches = this.backbone.forward(x, intermediates ? named : undefined);
     return { ...named, logits: this.lastLayer.forwardBranches(branches, this.config.backbone.alignCorners) };
+  }
+
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const branches = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    return featureOutputs({ ...named, logits: this.lastLayer.emitOnnxBranches(g, branches, this.config.backbone.alignCorners) });
   }
 }

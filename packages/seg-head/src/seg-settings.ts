@@ -1,10 +1,12 @@
-import type { ModelConfig } from '@hrnetjs/core';
+import type { ModelConfig, NetworkRunner } from '@hrnetjs/core';
 import { getPalette, type Palette } from './datasets/palette.js';
 import { type MultiScaleMode, SEG_DATASETS, type SegDatasetId, type SegDatasetInfo } from './datasets/seg-datasets.js';
 import type { TestResize } from './test-resize.js';
 
 /** Options of `segment`; each one overrides what the config says. */
 export interface SegmentOptions {
+  /** Runs the network instead of TF.js (e.g. `onnxRunner(session)` over `model.toOnnx()`). */
+  network?: NetworkRunner;
   /** `TEST.SCALE_LIST`: multipliers of the base size. */
   scales?: number[];
   /** `TEST.FLIP_TEST`: average the logits of the mirrored image. */

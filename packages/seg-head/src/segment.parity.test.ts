@@ -1,62 +1,16 @@
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { fromNCHW, parseModelConfig } from '@hrnetjs/core';
-import { readCheckpointFile, readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { fromNCHW } from '@hrnetjs/core';
+import { readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inputTransform } from './input-transform.js';
 import { multiScaleInference } from './multi-scale-inference.js';
-import { SegModel } from './seg-model.js';
+import type { SegModel } from './seg-model.js';
+import { classSumRelDiff, gridRelDiff, labelMismatches, loadTiny, MS, PIPELINE, settings } from './seg-pipeline-fixture.test-helper.js';
 import { segment } from './segment.js';
 import { createSegmenter } from './segmenter.js';
 import { resolveSegSettings } from './seg-settings.js';
 import { scaledSize, slidingWindows } from './sliding-window.js';
-
-const settings = JSON.parse(readFileSync(fixturePath('seg_pipeline', 'settings.json'), 'utf8'));
-const MS = settings.multi_scale;
-const PIPELINE = { baseSize: MS['TEST.BASE_SIZE'] as number, cropSize: MS.crop_size_hw as [number, number] };
-
-async function loadTiny(): Promise<SegModel> {
-  const model = new SegModel(parseModelConfig(readFileSync(fixturePath('seg', 'seg_tiny_config.json'), 'utf8')));
-  model.load((await readCheckpointFile(fixturePath('seg', 'seg_tiny.pth'))).stateDict);
-  return model;
-}
-
-/** Largest |a − e| / |e| over the fixture grid; scores are HWC, the grid file NCHW [1, C, rows, cols]. */
-async function gridRelDiff(scores: Float32Array, width: number, file: string): Promise<number> {
-  const grid = await readNpyFile(fixturePath('seg_pipeline', file));
-  const [, classes, nr, nc] = grid.shape;
-  const rows: number[] = settings.grid.rows;
-  const cols: number[] = settings.grid.cols;
-  expect([nr, nc]).toEqual([rows.length, cols.length]);
-  let worst = 0;
-  for (let c = 0; c < classes; c++) {
-    for (let i = 0; i < nr; i++) {
-      for (let j = 0; j < nc; j++) {
-        const e = Number(grid.values[(c * nr + i) * nc + j]);
-        const a = scores[(rows[i] * width + cols[j]) * classes + c];
-        worst = Math.max(worst, Math.abs(a - e) / Math.abs(e));
-      }
-    }
-  }
-  return worst;
-}
-
-/** Largest relative difference of the per-class sums over all pixels. */
-function classSumRelDiff(scores: Float32Array, classes: number, expected: number[]): number {
-  const sums = new Float64Array(classes);
-  for (let i = 0; i < scores.length; i++) sums[i % classes] += scores[i];
-  return Math.max(...expected.map((e, c) => Math.abs(sums[c] - e) / Math.abs(e)));
-}
-
-/** Label mismatches outside the listed near-tie pixels, and how many pixels were compared. */
-async function labelMismatches(labels: Int32Array, width: number, file: string, ties: number[][]): Promise<[number, number]> {
-  const expected = await readNpyFile(fixturePath('seg_pipeline', file));
-  const skip = new Set(ties.map(([y, x]) => y * width + x));
-  let bad = 0;
-  for (let p = 0; p < labels.length; p++) if (!skip.has(p) && labels[p] !== Number(expected.values[p])) bad++;
-  return [bad, labels.length - skip.size];
-}
 
 describe('seg_pipeline sizes and windows (Cityscapes.multi_scale_inference)', () => {
   it('scaled sizes and the 1.25 sliding windows equal settings.json', () => {

@@ -40,7 +40,7 @@ export async function segment(model: SegNetwork, input: ImageInput, options: Seg
   let pred: tf.Tensor4D | null = null;
   let labelTensor: tf.Tensor | null = null;
   try {
-    const scaled = await multiScaleInference(model, x, settings);
+    const scaled = await multiScaleInference(model, x, options.network ? { ...settings, network: options.network } : settings);
     pred = restorePrediction(scaled, prepared, settings.testResize, image.height, image.width, settings.alignCorners);
     if (pred !== scaled) scaled.dispose();
     labelTensor = tf.argMax(pred, 3);

@@ -1,4 +1,4 @@
-import { type ImageInput, loadModel, type ModelSource } from '@hrnetjs/core';
+import { type ImageInput, loadModel, type ModelSource, type NetworkRunner } from '@hrnetjs/core';
 import type { MultiScaleMode, SegDatasetId } from './datasets/seg-datasets.js';
 import { SEG_BUILDER } from './register.js';
 import { OcrSegModel } from './ocr/ocr-seg-model.js';
@@ -32,6 +32,8 @@ export interface SegmenterOptions {
   std?: readonly [number, number, number];
   /** Class names by label (length = number of classes). */
   classNames?: readonly string[];
+  /** Runs the network instead of TF.js (e.g. `onnxRunner(session)` over `model.toOnnx()`, or `createEngineRunner` of `@hrnetjs/core/node`). */
+  network?: NetworkRunner;
 }
 
 /** Per-call options of {@link Segmenter.segment}. */

@@ -122,7 +122,7 @@ describe('pnpm hrnet convert', () => {
   it('bad arguments: one clear line and a non-zero exit', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[PTH], /--to is required/],
-      [[PTH, '--to', 'onnx'], /--to must be one of safetensors, tfjs; got 'onnx'/],
+      [[PTH, '--to', 'keras'], /--to must be one of safetensors, tfjs, onnx; got 'keras'/],
       [[PTH, '--to', 'tfjs', '--dtype', 'bfloat16'], /--dtype must be one of float32, float16; got 'bfloat16'/],
       [['--to', 'tfjs'], /convert needs exactly one input checkpoint, got 0/],
       [[join(dir, 'missing.pth'), '--to', 'tfjs'], /checkpoint file not found: .*missing\.pth/],

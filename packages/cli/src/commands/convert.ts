@@ -1,12 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { encodeSafetensors } from '@hrnetjs/core';
+import { configFromWeights, encodeSafetensors, matchPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
+import { FasterRCNN } from '@hrnetjs/detection-head';
+import { StandardRoIHead } from '@hrnetjs/detection-head/ops';
+import { createModel } from '../models.js';
+import { loadModelConfig } from '../load-config.js';
 import { readCheckpointFile, writeTfjsWeightsFile } from '@hrnetjs/core/node';
 import { CliError } from '../cli-error.js';
 import { userPath } from '../paths.js';
-import type { CommandContext } from './command.js';
+import type { CommandContext, Options } from './command.js';
 
-const TARGETS = ['safetensors', 'tfjs'] as const;
+const TARGETS = ['safetensors', 'tfjs', 'onnx'] as const;
 const DTYPES = ['float32', 'float16'] as const;
 type Target = (typeof TARGETS)[number];
 
@@ -25,7 +29,7 @@ const besideInput = (input: string) => (isManifest(input) ? dirname(dirname(inpu
  * else beside the input as `<name>.safetensors` or `<name>-tfjs/model.json`.
  */
 export function outputPath(input: string, to: Target, out: string | undefined): string {
-  if (to === 'safetensors') return out ? userPath(out) : join(besideInput(input), `${stem(input)}.safetensors`);
+  if (to === 'safetensors' || to === 'onnx') return out ? userPath(out) : join(besideInput(input), `${stem(input)}.${to}`);
   if (!out) return join(besideInput(input), `${stem(input)}-tfjs`, 'model.json');
   const path = userPath(out);
   return isManifest(path) ? path : join(path, 'model.json');
@@ -50,7 +54,11 @@ export async function convertCommand({ options, positionals, stdout }: CommandCo
   const { stateDict } = checkpoint;
   const metadata = { converted_from: basename(input), dtype };
   let bytes: number;
-  if (to === 'safetensors') {
+  if (to === 'onnx') {
+    const files = await writeOnnx(out, await onnxModelConfig(options, stateDict, input), stateDict, dtype);
+    bytes = files.reduce((n, f) => n + f.bytes, 0);
+    if (files.length > 1) stdout(`${basename(input)} → ${files[1].path}: the RoI bbox head (input roi_feats [N, C·P·P]), ${files[1].bytes} bytes`);
+  } else if (to === 'safetensors') {
     // 'pt' is what Python's safetensors.torch.save_file records.
     const data = encodeSafetensors(stateDict, { format: 'pt', ...metadata }, { dtype });
     await mkdir(dirname(out), { recursive: true });
@@ -61,4 +69,44 @@ export async function convertCommand({ options, positionals, stdout }: CommandCo
   }
   const dropped = checkpoint.ignored.length ? `, dropped ${checkpoint.ignored.length} training-only keys` : '';
   stdout(`${basename(input)} (${checkpoint.format}) → ${out}: ${stateDict.size} tensors, ${bytes} bytes, ${dtype}${dropped}`);
+}
+
+/** The network of an ONNX conversion: `--config`, else the preset the weights fit (detectors need one), else read from the keys. */
+async function onnxModelConfig(options: Options, stateDict: StateDict, file: string): Promise<ModelConfig> {
+  if (options.string('config')) return loadModelConfig(options);
+  if ([...stateDict.keys()].some((k) => k.startsWith('rpn_head.'))) {
+    const match = matchPreset(stateDict, 'mmdet', file);
+    if (!match) throw new CliError('the detector weights fit no mmdet preset; pass --config <preset|mmdet model dict json>');
+    return match.config;
+  }
+  try {
+    return configFromWeights(stateDict, undefined, file).config;
+  } catch (e) {
+    throw new CliError(`cannot tell the network from the weights (${(e as Error).message}); pass --config <preset|file>`);
+  }
+}
+
+/**
+ * Writes `model.toOnnx()` (and, for Faster R-CNN, the RoI bbox head beside it as `<name>-roi-head.onnx`).
+ * The model's weights are freed before the bytes are written.
+ */
+async function writeOnnx(out: string, config: ModelConfig, stateDict: StateDict, dtype: 'float32' | 'float16'): Promise<Array<{ path: string; bytes: number }>> {
+  const model = createModel(config);
+  let graphs: Array<{ path: string; data: Uint8Array }>;
+  try {
+    model.load(stateDict);
+    graphs = [{ path: out, data: model.toOnnx({ weights: dtype }) }];
+    if (model instanceof FasterRCNN) {
+      // The ONNX engine covers Faster R-CNN; mask and cascade RoI heads run on TF.js.
+      if (!(model.roiHead instanceof StandardRoIHead) || 'maskHead' in model.roiHead) {
+        throw new CliError(`--to onnx exports Faster R-CNN detectors; this is a ${model.constructor.name} (its mask / cascade RoI heads run on the tfjs engine)`);
+      }
+      graphs.push({ path: out.replace(/(\.onnx)?$/i, '-roi-head.onnx'), data: model.roiHead.bboxHead.toOnnx({ weights: dtype }) });
+    }
+  } finally {
+    model.dispose();
+  }
+  await mkdir(dirname(out), { recursive: true });
+  for (const g of graphs) await writeFile(g.path, g.data);
+  return graphs.map((g) => ({ path: g.path, bytes: g.data.length }));
 }

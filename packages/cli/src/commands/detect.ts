@@ -3,6 +3,7 @@ import type { BackendName, ModelConfig, StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
 import { createDetector, type Detection, type Detector, drawDetections, isFasterRcnnDetector, twoStageKind } from '@hrnetjs/detection-head';
 import { CliError } from '../cli-error.js';
+import { resolveEngine, useEngineForDetector } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, type Options, Options as OptionsClass } from './command.js';
@@ -81,13 +82,15 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
   const classes = options.string('classes')?.split(',').map((c) => (/^\d+$/.test(c.trim()) ? Number(c) : c.trim()));
 
   const image = await readImageFile(userPath(positionals[0]));
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
   const detector = await loadDetector(options, options.strings('weights'));
   const { config } = detector.model;
   const kind = config.head.type === 'mmdet' ? twoStageKind(config.head.detector) : undefined;
-  stderr(`backend: ${info.name}; model: ${config.name} (${kind})`);
 
   try {
+    const engine = await useEngineForDetector(choice, detector.model);
+    stderr(`backend: ${info.name}; engine: ${engine}; model: ${config.name} (${kind})`);
     const detections = await detector.detect(image, { scoreThreshold, maxDetections, classes });
     for (const d of detections) {
       const { xmin, ymin, xmax, ymax } = d.box;
@@ -100,6 +103,7 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
     if (overlay) await writePngFile(userPath(overlay), drawDetections(image, detections));
     stderr(`${detections.length} detections`);
   } finally {
+    await detector.model.releaseOnnx();
     detector.dispose();
   }
 }

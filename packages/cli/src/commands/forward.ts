@@ -7,6 +7,7 @@ import { createTwoStageDetector, DetectionFeatureModel, isFasterRcnnDetector } f
 import { HigherHRNetModel } from '@hrnetjs/pose-head';
 import { createModel } from '../models.js';
 import { CliError } from '../cli-error.js';
+import { onnxNetwork, resolveEngine, useEngineForDetector } from '../engine.js';
 import { higherConfigFromSpec } from '../higher-config.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
@@ -36,7 +37,9 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
     throw new CliError(`--input must be an NCHW float32 array with 3 channels, got shape [${input.shape.join(', ')}]`);
   }
 
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
+  stderr(`engine: ${choice.engine}`);
   stderr(`backend: ${info.name}${info.skipped.length ? ` (skipped: ${info.skipped.map((s) => `${s.name} ${s.reason}`).join('; ')})` : ''}`);
 
   // Several files may hold parts of one model (e.g. backbone+neck and detector heads).
@@ -53,9 +56,21 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
   model.load(merged);
 
   const x = fromNCHW(input);
-  const outputs = model.forwardNamed(x, { intermediates: true });
-  await mkdir(outputDir, { recursive: true });
+  let outputs: Record<string, tf.Tensor> = {};
   try {
+    if (choice.engine === 'onnxruntime') {
+      const net = await onnxNetwork(choice, model, true);
+      outputs = await net.run(x).finally(net.release);
+      // The detector graph also carries the RPN conv outputs; forward writes what forwardNamed gives.
+      for (const name of Object.keys(outputs).filter((k) => k.startsWith('rpn_'))) {
+        outputs[name].dispose();
+        delete outputs[name];
+      }
+      if (detector) await useEngineForDetector(choice, detector);
+    } else {
+      outputs = model.forwardNamed(x, { intermediates: true });
+    }
+    await mkdir(outputDir, { recursive: true });
     for (const [name, tensor] of Object.entries(outputs)) {
       const item = INTERMEDIATE.test(name) ? tf.slice(tensor, 0, 1) : tensor;
       await writeNpyFile(join(outputDir, `${name}.npy`), await toNCHW(item));
@@ -76,6 +91,7 @@ export async function forwardCommand({ options, stderr }: CommandContext): Promi
     }
   } finally {
     tf.dispose([x, ...Object.values(outputs)]);
+    await detector?.releaseOnnx();
     model.dispose();
   }
   stderr(`wrote ${Object.keys(outputs).length + (detector ? 3 : 0)} outputs to ${outputDir}`);

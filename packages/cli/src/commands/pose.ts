@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { type BackendName, type Box, boxFromXywh, configFromWeights, type ModelConfig } from '@hrnetjs/core';
+import { type BackendName, type Box, boxFromXywh, configFromWeights, type ModelConfig, type NetworkRunner } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
 import type { Detector } from '@hrnetjs/detection-head';
 import { createPoseEstimator, drawPoses, isHigherHRNetStateDict, type Pose } from '@hrnetjs/pose-head';
 import { CliError } from '../cli-error.js';
+import { onnxNetwork, resolveEngine, useEngineForDetector } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
@@ -69,16 +70,23 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
     stderr(`pose model: ${fitted.how}`);
   }
 
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}`);
+  stderr(`backend: ${info.name}; engine: ${choice.engine}`);
   let detector: Detector | null = null;
   if (detectorFiles.length) detector = await loadDetector(options, detectorFiles, 'detector-config');
   const personClass = options.string('person-class') ?? 'person';
-  const estimator = await createPoseEstimator(
-    { weights: checkpoint, config },
-    detector ? { detector, personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass } : {},
-  );
+  const loaded = await createPoseEstimator({ weights: checkpoint, config });
+  let release = async () => {};
   try {
+    // onnxruntime: the same loaded network, compiled to ONNX, runs every crop of the image in one call.
+    let network: NetworkRunner | undefined;
+    if (choice.engine === 'onnxruntime') ({ run: network, release } = await onnxNetwork(choice, loaded.model));
+    if (detector) await useEngineForDetector(choice, detector.model);
+    const estimator = await createPoseEstimator(loaded.model, {
+      network,
+      ...(detector ? { detector, personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass } : {}),
+    });
     const flipTest = options.flag('no-flip') ? false : undefined;
     const poses = await estimator.estimatePoses(image, { boxes: boxes.length ? boxes : undefined, flipTest });
     if (detector) stderr(`${poses.length} people after OKS-NMS`);
@@ -96,7 +104,9 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
       stderr(`wrote the overlay to ${userPath(outPath)}`);
     }
   } finally {
-    estimator.dispose();
+    await release();
+    await detector?.model.releaseOnnx();
+    loaded.dispose();
     detector?.dispose();
   }
 }

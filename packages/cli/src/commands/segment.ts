@@ -1,7 +1,8 @@
-import { type BackendName, getPreset, matchPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
+import { type BackendName, getPreset, matchPreset, type ModelConfig, type NetworkRunner, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
 import { colorize, createSegmenter, overlay, SEG_PRESET_IDS, type SegmenterOptions } from '@hrnetjs/seg-head';
 import { CliError } from '../cli-error.js';
+import { onnxNetwork, resolveEngine } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import type { CommandContext, Options } from './command.js';
@@ -89,11 +90,15 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
   const config = await segConfig(options, stderr, stateDict, weights);
   const image = await readImageFile(userPath(imagePath));
 
+  const choice = await resolveEngine(options);
   const info = await useBackend(backend);
-  stderr(`backend: ${info.name}`);
+  stderr(`backend: ${info.name}; engine: ${choice.engine}`);
   const segmenter = await createSegmenter({ weights: stateDict, config }, segmentOptions);
+  let release = async () => {};
   try {
-    const result = await segmenter.segment(image);
+    let network: NetworkRunner | undefined;
+    if (choice.engine === 'onnxruntime') ({ run: network, release } = await onnxNetwork(choice, segmenter.model));
+    const result = await segmenter.segment(image, { network });
     const s = result.settings;
     stderr(
       `${result.width}×${result.height}, ${s.numClasses} classes, scales ${s.scales.join(',')}, flip ${s.flip ? 'on' : 'off'}, ` +
@@ -113,6 +118,7 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
       stdout(`${String(label).padStart(3)}  ${((100 * n) / result.labels.length).toFixed(2).padStart(6)}%  ${result.classes[label]}`);
     }
   } finally {
+    await release();
     segmenter.dispose();
   }
 }

@@ -4,6 +4,7 @@ import type { BlockType } from '../config/types.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
 
 /** BatchNorm flavour of a block (see BackboneConfig.batchNorm). */
 export type BatchNormMode = 'standard' | 'inplace-abn';
@@ -11,6 +12,7 @@ export type BatchNormMode = 'standard' | 'inplace-abn';
 /** A residual block as in the official code: `BasicBlock` (expansion 1) or `Bottleneck` (4). */
 export interface ResidualBlock extends Module {
   forward(x: tf.Tensor4D): tf.Tensor4D;
+  emitOnnx(g: OnnxGraph, x: string): string;
 }
 
 /** `downsample = Sequential(conv1x1(stride), BN)`, keys `downsample.0.weight`, `downsample.1.*`. */
@@ -20,6 +22,11 @@ function makeDownsample(inC: number, outC: number, stride: number, bn: BatchNorm
 
 function residual(out: tf.Tensor4D, x: tf.Tensor4D, downsample: ConvBn | null): tf.Tensor4D {
   return tf.relu(tf.add(out, downsample ? downsample.forward(x) : x)) as tf.Tensor4D;
+}
+
+/** ONNX twin of `residual` (Add + Relu: ORT fuses them into the conv before). */
+function residualOnnx(g: OnnxGraph, out: string, x: string, downsample: ConvBn | null): string {
+  return g.node('Relu', [g.node('Add', [out, downsample ? downsample.emitOnnx(g, x) : x])]);
 }
 
 /** conv3x3-BN-ReLU-conv3x3-BN + identity → ReLU. */
@@ -42,6 +49,12 @@ export class BasicBlock extends Module implements ResidualBlock {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     const out = this.conv2.run(this.conv1.run(x, this.bn1, true), this.bn2, false);
     return residual(out, x, this.downsample);
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    const out = this.conv2.emitOnnx(g, this.conv1.emitOnnx(g, x, this.bn1, true), this.bn2, false);
+    return residualOnnx(g, out, x, this.downsample);
   }
 }
 
@@ -73,12 +86,25 @@ export class Bottleneck extends Module implements ResidualBlock {
     out = this.conv3.run(out, this.bn3, false);
     return residual(out, x, this.downsample);
   }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    let out = this.conv1.emitOnnx(g, x, this.bn1, true);
+    out = this.conv2.emitOnnx(g, out, this.bn2, true);
+    out = this.conv3.emitOnnx(g, out, this.bn3, false);
+    return residualOnnx(g, out, x, this.downsample);
+  }
 }
 
 /** A run of blocks: `Sequential(block0, block1, …)`, keys `{k}.conv1.weight` … */
 export class BlockSequence extends Sequential<ResidualBlock> {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.items.reduce((y, block) => block.forward(y), x);
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.items.reduce((y, block) => block.emitOnnx(g, y), x);
   }
 }
 

@@ -3,6 +3,8 @@ import type { BackboneConfig, StageConfig } from '../config/types.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
+import { resizeBilinearLikeOnnx, sumOnnx, upsampleNearestOnnx } from '../onnx/ops.js';
 import { type BlockSequence, makeBlocks } from './blocks.js';
 import { resizeBilinearLikeTorch, upsampleNearest } from './resize.js';
 
@@ -26,6 +28,11 @@ export class UpsamplePath extends ConvBn {
 export class DownsamplePath extends Sequential<ConvBn> {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.items.reduce((y, step) => step.forward(y), x);
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.items.reduce((y, step) => step.emitOnnx(g, y), x);
   }
 }
 
@@ -99,6 +106,26 @@ export class HighResolutionModule extends Module {
           : resizeBilinearLikeTorch(reduced, height, width, this.backbone.alignCorners);
       });
       return tf.relu(terms.length === 1 ? terms[0] : tf.addN(terms));
+    });
+  }
+
+  /**
+   * ONNX twin of {@link forward} (NCHW): nearest ×2^k as Resize(asymmetric, floor) by scales, bilinear
+   * as Resize to branch i's dynamic size.
+   */
+  emitOnnx(g: OnnxGraph, inputs: string[]): string[] {
+    const x = inputs.map((t, b) => this.branches.items[b].emitOnnx(g, t));
+    if (!this.fuseLayers) return x;
+    return this.fuseLayers.items.map((row, i) => {
+      const terms = row.items.map((path, j) => {
+        if (!path) return x[j];
+        if (path instanceof DownsamplePath) return path.emitOnnx(g, x[j]);
+        const reduced = path.emitOnnx(g, x[j]);
+        return this.backbone.upsample === 'nearest'
+          ? upsampleNearestOnnx(g, reduced, path.factor)
+          : resizeBilinearLikeOnnx(g, reduced, x[i], this.backbone.alignCorners);
+      });
+      return g.node('Relu', [sumOnnx(g, terms)]);
     });
   }
 }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { BackboneConfig } from '../config/types.js';
 import { BatchNorm2d, Conv2d, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
 import { BLOCK_EXPANSION, branchOutputChannels } from '../config/parse-stage.js';
 import { type BlockSequence, makeBlocks } from './blocks.js';
 import { HighResolutionModule } from './high-resolution-module.js';
@@ -14,6 +15,10 @@ export type Intermediates = Record<string, tf.Tensor4D>;
 class Stage extends Sequential<HighResolutionModule> {
   forward(x: tf.Tensor4D[]): tf.Tensor4D[] {
     return this.items.reduce((y, module) => module.forward(y), x);
+  }
+
+  emitOnnx(g: OnnxGraph, x: string[]): string[] {
+    return this.items.reduce((y, module) => module.emitOnnx(g, y), x);
   }
 }
 
@@ -84,6 +89,23 @@ export class HRNetBackbone extends Module {
     let branches = [y];
     this.stages.forEach((stage, k) => {
       branches = stage.forward(this.transitions[k].forward(branches));
+      if (intermediates) branches.forEach((t, b) => (intermediates[`stage${k + 2}_out_${b}`] = t));
+    });
+    return branches;
+  }
+
+  /**
+   * ONNX twin of {@link forward}: adds the backbone's nodes for NCHW input `x` and returns the
+   * branch outputs (NCHW value names); `intermediates` receives stem / layer1 / stage outputs.
+   */
+  emitOnnx(g: OnnxGraph, x: string, intermediates?: Record<string, string>): string[] {
+    let y = this.conv2.emitOnnx(g, this.conv1.emitOnnx(g, x, this.bn1, true), this.bn2, true);
+    if (intermediates) intermediates.stem = y;
+    y = this.layer1.emitOnnx(g, y);
+    if (intermediates) intermediates.layer1 = y;
+    let branches = [y];
+    this.stages.forEach((stage, k) => {
+      branches = stage.emitOnnx(g, this.transitions[k].emitOnnx(g, branches));
       if (intermediates) branches.forEach((t, b) => (intermediates[`stage${k + 2}_out_${b}`] = t));
     });
     return branches;

@@ -2,11 +2,17 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { BackboneConfig } from '../config/types.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { Sequential } from '../nn/layers.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
 
 /** A new, lower-resolution branch: `Sequential(Sequential(conv3x3 s2, BN, ReLU), …)` → keys `.{i}.0.0.weight`. */
 export class NewBranch extends Sequential<ConvBn> {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.items.reduce((y, step) => step.forward(y), x);
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.items.reduce((y, step) => step.emitOnnx(g, y), x);
   }
 }
 
@@ -44,6 +50,14 @@ export class Transition extends Sequential<TransitionPath> {
     return this.items.map((path, i) => {
       if (i < y.length && !(path instanceof NewBranch)) return path ? path.forward(y[i]) : y[i];
       return (path as NewBranch).forward(y[y.length - 1]);
+    });
+  }
+
+  /** ONNX twin of {@link forward} (NCHW value names). */
+  emitOnnx(g: OnnxGraph, y: string[]): string[] {
+    return this.items.map((path, i) => {
+      if (i < y.length && !(path instanceof NewBranch)) return path ? path.emitOnnx(g, y[i]) : y[i];
+      return (path as NewBranch).emitOnnx(g, y[y.length - 1]);
     });
   }
 }

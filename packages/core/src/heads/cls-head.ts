@@ -3,6 +3,7 @@ import { type BlockSequence, makeBlocks } from '../backbone/blocks.js';
 import { ConvBn } from '../nn/conv-bn.js';
 import { Linear, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
 
 /** Bottleneck planes of `incre_modules` (official `head_channels`). */
 const HEAD_CHANNELS = [32, 64, 128, 256];
@@ -42,6 +43,16 @@ export class ClsHead extends Module {
     });
     const pooled = tf.mean(this.finalLayer.forward(y), [1, 2]) as tf.Tensor2D;
     return this.classifier.run(pooled);
+  }
+
+  /** ONNX twin of {@link forward}: NCHW branch values → logits [N, numClasses]. */
+  emitOnnx(g: OnnxGraph, branches: string[]): string {
+    let y = this.increModules.items[0].emitOnnx(g, branches[0]);
+    this.downsampModules.items.forEach((down, i) => {
+      y = g.node('Add', [this.increModules.items[i + 1].emitOnnx(g, branches[i + 1]), down.emitOnnx(g, y)]);
+    });
+    const pooled = g.node('Flatten', [g.node('GlobalAveragePool', [this.finalLayer.emitOnnx(g, y)])], { axis: 1 });
+    return this.classifier.emitOnnx(g, pooled);
   }
 }
 

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { HRNetBackbone, type Intermediates } from '../backbone/hrnet-backbone.js';
 import type { ModelConfig } from '../config/types.js';
-import { TaskModel } from './task-model.js';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
+import { featureOutputs, type OnnxOutput, TaskModel } from './task-model.js';
 
 /**
  * The bare backbone with its branch outputs as `backbone_out_{b}`. For the mmdet family its keys
@@ -21,5 +22,12 @@ export class BackboneModel extends TaskModel {
     const outputs: Record<string, tf.Tensor> = { ...named };
     branches.forEach((t, b) => (outputs[`backbone_out_${b}`] = t));
     return outputs;
+  }
+
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const branches = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    branches.forEach((t, b) => (named[`backbone_out_${b}`] = t));
+    return featureOutputs(named);
   }
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
 import { BatchNorm2d, Conv2d, Sequential, Stateless } from './layers.js';
 import type { Module } from './module.js';
 
@@ -39,5 +40,10 @@ export class ConvBn extends Sequential<Module> {
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.conv.run(x, this.bn, this.relu);
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.conv.emitOnnx(g, x, this.bn, this.relu);
   }
 }

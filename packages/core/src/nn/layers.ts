@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { OnnxGraph } from '../onnx/onnx-graph.js';
 import { conv2dTrainable } from '../train/conv2d-trainable.js';
 import { filled, kaimingNormal } from './init.js';
 import { Module } from './module.js';
@@ -38,7 +39,41 @@ export class Conv2d extends Module {
   foldedWith(bn: BatchNorm2d | null): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
     if (this.folded) return this.folded;
     const { outChannels: o, inChannels: i, kernelSize: k } = this;
+    const { weight, bias } = this.foldedOIHW(bn);
+    // OIHW → HWIO.
+    const filter = new Float32Array(weight.length);
+    for (let oc = 0; oc < o; oc++) {
+      for (let ic = 0; ic < i; ic++) {
+        for (let y = 0; y < k; y++) {
+          for (let x = 0; x < k; x++) {
+            filter[((y * k + x) * i + ic) * o + oc] = weight[((oc * i + ic) * k + y) * k + x];
+          }
+        }
+      }
+    }
+    this.folded = tf.tidy(() => ({
+      filter: tf.keep(tf.tensor4d(filter, [k, k, i, o])),
+      bias: tf.keep(tf.tensor1d(bias)),
+    }));
+    return this.folded;
+  }
+
+  /** Weight (OIHW, PyTorch / ONNX layout) and bias with the following BatchNorm folded in. */
+  foldedOIHW(bn: BatchNorm2d | null): { weight: Float32Array; bias: Float32Array } {
+    const o = this.outChannels;
     const weight = this.value('weight');
+    const { scale, shift } = this.foldedAffine(bn);
+    const per = weight.length / o;
+    const out = new Float32Array(weight.length);
+    for (let oc = 0; oc < o; oc++) {
+      for (let j = 0; j < per; j++) out[oc * per + j] = weight[oc * per + j] * scale[oc];
+    }
+    return { weight: out, bias: Float32Array.from(shift) };
+  }
+
+  /** Per-output-channel scale and shift of conv bias + BN (float64). */
+  private foldedAffine(bn: BatchNorm2d | null): { scale: Float64Array; shift: Float64Array } {
+    const o = this.outChannels;
     const scale = new Float64Array(o).fill(1);
     const shift = new Float64Array(o);
     if (this.options.bias) {
@@ -46,22 +81,18 @@ export class Conv2d extends Module {
       for (let c = 0; c < o; c++) shift[c] = b[c];
     }
     if (bn) bn.foldInto(scale, shift);
-    // OIHW → HWIO while scaling each output channel.
-    const filter = new Float32Array(weight.length);
-    for (let oc = 0; oc < o; oc++) {
-      for (let ic = 0; ic < i; ic++) {
-        for (let y = 0; y < k; y++) {
-          for (let x = 0; x < k; x++) {
-            filter[((y * k + x) * i + ic) * o + oc] = weight[((oc * i + ic) * k + y) * k + x] * scale[oc];
-          }
-        }
-      }
-    }
-    this.folded = tf.tidy(() => ({
-      filter: tf.keep(tf.tensor4d(filter, [k, k, i, o])),
-      bias: tf.keep(tf.tensor1d(Float32Array.from(shift))),
-    }));
-    return this.folded;
+    return { scale, shift };
+  }
+
+  /** ONNX twin of {@link run}: Conv (BN folded, explicit pads) + optional Relu on NCHW `x`. */
+  emitOnnx(g: OnnxGraph, x: string, bn: BatchNorm2d | null, relu: boolean): string {
+    const { outChannels: o, inChannels: i, kernelSize: k } = this;
+    // Folded when the model bytes are written, one conv at a time.
+    const w = g.weight('conv_w', [o, i, k, k], () => this.foldedOIHW(bn).weight, { owner: this, part: 'weight' });
+    const b = g.weight('conv_b', [o], () => Float32Array.from(this.foldedAffine(bn).shift), { owner: this, part: 'bias' });
+    const p = this.padding;
+    const y = g.node('Conv', [x, w, b], { kernel_shape: [k, k], strides: [this.stride, this.stride], pads: [p, p, p, p] }, 'conv');
+    return relu ? g.node('Relu', [y]) : y;
   }
 
   /** The plain convolution (PyTorch's `conv(x)`: no BatchNorm, no ReLU); NHWC in and out. */
@@ -213,6 +244,13 @@ export class Linear extends Module {
       }));
     }
     return tf.add(tf.matMul(x, this.compiled.weight, false, true), this.compiled.bias);
+  }
+
+  /** ONNX twin of {@link run}: Gemm with the weight transposed, x [N, in] → [N, out]. */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    const w = g.weight('fc_w', [this.outFeatures, this.inFeatures], () => this.value('weight'), { owner: this, part: 'weight' });
+    const b = g.weight('fc_b', [this.outFeatures], () => this.value('bias'), { owner: this, part: 'bias' });
+    return g.node('Gemm', [x, w, b], { transB: 1 }, 'fc');
   }
 
   protected override invalidate(): void {

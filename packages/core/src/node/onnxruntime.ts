@@ -1,0 +1,145 @@
+import { availableParallelism } from 'node:os';
+import type { TaskModel } from '../model/task-model.js';
+import { type EngineName, type HostTensor, type NetworkRunner, type OnnxSession, onnxRunner, tfjsRunner } from '../onnx/engine.js';
+
+/** Execution providers of onnxruntime-node we select by name. */
+export type OrtExecutionProvider = 'cpu' | 'webgpu' | 'cuda';
+
+/** Options of {@link createOrtSession}. */
+export interface OrtSessionOptions {
+  /** Default 'cpu'. 'webgpu' is bundled on Linux x64 / Windows; 'cuda' needs the CUDA 12 binaries (see README). */
+  executionProvider?: OrtExecutionProvider;
+  /** CPU threads per operator; default os.availableParallelism(). */
+  intraOpNumThreads?: number;
+  /** Default 'all' (Conv+Add+Relu fusion, NCHWc layout). */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+}
+
+// The few parts of onnxruntime-node we use, typed here so our .d.ts never needs the optional peer.
+interface OrtTensor {
+  data: unknown;
+  dims: readonly number[];
+  type: string;
+  dispose?(): void;
+}
+interface OrtInferenceSession {
+  inputNames: readonly string[];
+  outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
+  release(): Promise<void>;
+}
+interface OrtModule {
+  InferenceSession: { create(model: Uint8Array | string, options: Record<string, unknown>): Promise<OrtInferenceSession> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
+  listSupportedBackends?(): Array<{ name: string; bundled: boolean }>;
+}
+
+let ortModule: Promise<OrtModule> | undefined;
+
+/** Imports the optional peer onnxruntime-node, with an install hint when it is missing. */
+export function loadOnnxRuntime(): Promise<OrtModule> {
+  ortModule ??= import('onnxruntime-node').then(
+    (m) => ((m as { default?: OrtModule }).default?.InferenceSession ? (m as { default: OrtModule }).default : (m as unknown as OrtModule)),
+    (e: unknown) => {
+      ortModule = undefined;
+      throw new Error(
+        `the onnxruntime engine needs the optional peer dependency onnxruntime-node (npm install onnxruntime-node@1.30.0): ${(e as Error).message}`,
+      );
+    },
+  );
+  return ortModule;
+}
+
+/** True when onnxruntime-node can be imported (what engine 'auto' checks). */
+export async function isOnnxRuntimeAvailable(): Promise<boolean> {
+  try {
+    await loadOnnxRuntime();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An onnxruntime-node session over ONNX bytes (e.g. `model.toOnnx()`) or an .onnx file path (e.g.
+ * from `hrnet convert --to onnx`; the lighter way: the bytes never enter the JS heap). The execution
+ * provider is checked at start: when it cannot run here the error names it and the backends this
+ * install has. Drop your reference to the bytes: the session keeps its own copy of the weights.
+ */
+export async function createOrtSession(model: Uint8Array | string, options: OrtSessionOptions = {}): Promise<OnnxSession> {
+  const ort = await loadOnnxRuntime();
+  const ep = options.executionProvider ?? 'cpu';
+  if (!['cpu', 'webgpu', 'cuda'].includes(ep)) throw new Error(`unknown execution provider '${ep}'; expected cpu, webgpu or cuda`);
+  const threads = options.intraOpNumThreads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`intraOpNumThreads must be a positive integer, got ${threads}`);
+  let session: OrtInferenceSession;
+  try {
+    session = await ort.InferenceSession.create(model, {
+      executionProviders: [ep],
+      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+    });
+  } catch (e) {
+    const backends = ort.listSupportedBackends?.().map((b) => `${b.name}${b.bundled ? '' : ' (not installed)'}`).join(', ');
+    const hint =
+      ep === 'cuda'
+        ? ' The CUDA provider needs CUDA 12 and its binaries: reinstall onnxruntime-node with --onnxruntime-node-install=cuda12.'
+        : ep === 'webgpu'
+          ? ' WebGPU needs a GPU adapter (a Vulkan driver on Linux; Mesa lavapipe works for tests).'
+          : '';
+    throw new Error(`onnxruntime-node could not start the '${ep}' execution provider: ${(e as Error).message}.${hint} Backends of this install: ${backends ?? 'unknown'}`);
+  }
+  return new OrtSession(ort, session);
+}
+
+class OrtSession implements OnnxSession {
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly session: OrtInferenceSession,
+  ) {}
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  async run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
+    const inputs = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new this.ort.Tensor('float32', t.data, t.dims)]));
+    const result = await this.session.run(inputs, outputs ?? this.session.outputNames);
+    return Object.fromEntries(
+      Object.entries(result).map(([k, t]) => {
+        if (t.type !== 'float32') throw new Error(`ONNX output '${k}' is ${t.type}; expected float32`);
+        return [k, { data: t.data as Float32Array, dims: [...t.dims] }];
+      }),
+    );
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/** A network runner and what it runs on; `dispose` releases the onnxruntime session if there is one. */
+export interface EngineRunner {
+  engine: 'tfjs' | 'onnxruntime';
+  run: NetworkRunner;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The library form of `--engine`: a {@link NetworkRunner} for `model` on TF.js, on onnxruntime-node
+ * (the model is exported with `toOnnx()` and a session opened with `options`), or `auto` =
+ * onnxruntime when onnxruntime-node is installed, else TF.js. Pass `run` as the pipelines' `network`.
+ */
+export async function createEngineRunner(model: TaskModel, engine: EngineName = 'auto', options: OrtSessionOptions = {}): Promise<EngineRunner> {
+  if (!['tfjs', 'onnxruntime', 'auto'].includes(engine)) throw new Error(`engine must be 'tfjs', 'onnxruntime' or 'auto', got '${engine}'`);
+  const useOrt = engine === 'onnxruntime' || (engine === 'auto' && (await isOnnxRuntimeAvailable()));
+  if (!useOrt) return { engine: 'tfjs', run: tfjsRunner(model), dispose: async () => {} };
+  const session = await createOrtSession(model.toOnnx(), options);
+  return { engine: 'onnxruntime', run: onnxRunner(session), dispose: () => session.release() };
+}
