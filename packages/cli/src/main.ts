@@ -176,5 +176,5 @@ main(process.argv.slice(2)).then(exitAfterFlush, (error: Error) => {
   // Every failure is one readable line; a stack only helps us, not the user.
   const message = error instanceof CliError ? error.message : `${error.name}: ${error.message}`;
   process.stderr.write(`hrnet: ${message.split('\n').join('\n  ')}\n`);
-  exitAfterFlush(1);
+  exitAfterFlush(error instanceof CliError ? error.exitCode : 1);
 });

@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { type BackendName, compareStateDict, countProblems, getPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
 import { drawDetections, FasterRCNN, isFasterRcnnDetector } from '@hrnetjs/detection-head';
+import { detectFileText, detectImage } from '../batch/tasks.js';
+import { isBatchCall, runLocalBatch } from '../batch/run-local.js';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
@@ -51,7 +53,9 @@ function parseNumber(options: Options, name: string, check: (v: number) => boole
  * [--score-threshold t] [--classes a,b] [--max-detections n] [--backend b]`: mmdet's test pipeline
  * and Faster R-CNN on one image; prints one line per detection.
  */
-export async function detectCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
+export async function detectCommand(ctx: CommandContext): Promise<void> {
+  if (await isBatchCall(ctx)) return runLocalBatch('detect', ctx);
+  const { options, positionals, stdout, stderr } = ctx;
   if (positionals.length !== 1) throw new CliError(`detect takes one image path, got ${positionals.length}`);
   const backend = (options.string('backend') ?? 'auto') as BackendName;
   if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
@@ -68,13 +72,13 @@ export async function detectCommand({ options, positionals, stdout, stderr }: Co
   const model = new FasterRCNN(config);
   try {
     model.load(weights);
-    const detections = await model.detect(image, { scoreThreshold, maxDetections, classes });
+    const detections = await detectImage(model, image, { scoreThreshold, maxDetections, classes });
     for (const d of detections) {
       const { xmin, ymin, xmax, ymax } = d.box;
       stdout(`${d.label} (${d.labelId}) ${d.score.toFixed(4)} [${[xmin, ymin, xmax, ymax].map((v) => v.toFixed(1)).join(', ')}]`);
     }
     const json = options.string('json');
-    if (json) await writeFile(userPath(json), `${JSON.stringify({ detections }, null, 1)}\n`);
+    if (json) await writeFile(userPath(json), detectFileText(detections));
     const overlay = options.string('out');
     if (overlay) await writePngFile(userPath(overlay), drawDetections(image, detections));
     stderr(`${detections.length} detections`);

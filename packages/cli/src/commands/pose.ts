@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { BackendName } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { detectPoses, FasterRCNN } from '@hrnetjs/detection-head';
-import { type PersonBox, type Pose, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
+import { FasterRCNN } from '@hrnetjs/detection-head';
+import { type PersonBox, PoseModel, createPoseEstimator, drawPoses } from '@hrnetjs/pose-head';
+import { poseFileText, poseImage } from '../batch/tasks.js';
+import { isBatchCall, runLocalBatch } from '../batch/run-local.js';
 import { CliError } from '../cli-error.js';
 import { poseConfigFromWeights } from '../config-from-weights.js';
 import { loadModelConfig } from '../load-config.js';
@@ -24,16 +26,7 @@ export function parseBox(text: string): PersonBox {
   return parts.length === 5 ? { x, y, width, height, score } : { x, y, width, height };
 }
 
-/** The `--json` document: what a user keeps of each pose. */
-export function posesToJson(poses: readonly Pose[]): { poses: unknown[] } {
-  return {
-    poses: poses.map((p) => ({
-      box: p.box,
-      score: p.score,
-      keypoints: p.keypoints.map(({ name, x, y, score }) => ({ name, x, y, score })),
-    })),
-  };
-}
+export { posesToJson } from '../batch/tasks.js';
 
 /**
  * `hrnet pose <image> --weights <file> [--config <preset|file>] [--box x,y,w,h]… [--no-flip]
@@ -42,7 +35,9 @@ export function posesToJson(poses: readonly Pose[]): { poses: unknown[] } {
  * `--detector <file>` the person boxes come from Faster R-CNN (multi-person: rescoring + OKS-NMS).
  * Without `--config` the model is read from the weights.
  */
-export async function poseCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
+export async function poseCommand(ctx: CommandContext): Promise<void> {
+  if (await isBatchCall(ctx)) return runLocalBatch('pose', ctx);
+  const { options, positionals, stdout, stderr } = ctx;
   if (positionals.length !== 1) throw new CliError(`pose takes one image file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   const backend = (options.string('backend') ?? 'auto') as BackendName;
   if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
@@ -70,20 +65,13 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
     model.load(stateDict);
     const estimator = createPoseEstimator(model);
     const flipTest = options.flag('no-flip') ? false : undefined;
-    let poses: Pose[];
     if (detectorWeights) {
       detector = new FasterRCNN(await detectorConfig(options, detectorWeights, 'detector-config'));
       detector.load(detectorWeights);
-      const personClass = options.string('person-class') ?? 'person';
-      poses = await detectPoses(detector, estimator, image, {
-        personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass,
-        flipTest,
-      });
-      stderr(`${poses.length} people after OKS-NMS`);
-    } else {
-      poses = await estimator.estimatePoses(image, { boxes: boxes.length ? boxes : undefined, flipTest });
     }
-    const json = JSON.stringify(posesToJson(poses), null, 2);
+    const poses = await poseImage(estimator, image, { boxes, detector, personClass: options.string('person-class'), flipTest });
+    if (detector) stderr(`${poses.length} people after OKS-NMS`);
+    const json = poseFileText(poses).trimEnd();
     const jsonPath = options.string('json');
     if (jsonPath) {
       await writeFile(userPath(jsonPath), `${json}\n`);

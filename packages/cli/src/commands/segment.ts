@@ -1,6 +1,8 @@
 import { type BackendName, getPreset, type ModelConfig } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writeNpyFile, writePngFile } from '@hrnetjs/core/node';
-import { colorize, overlay, SEG_PRESET_IDS, SegModel, type SegmentOptions, segment } from '@hrnetjs/seg-head';
+import { colorize, overlay, SEG_PRESET_IDS, SegModel, type SegmentOptions } from '@hrnetjs/seg-head';
+import { segmentImage } from '../batch/tasks.js';
+import { isBatchCall, runLocalBatch } from '../batch/run-local.js';
 import { CliError } from '../cli-error.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
@@ -41,7 +43,7 @@ export function segmentOptionsFromFlags(options: Options): SegmentOptions {
   return result;
 }
 
-async function segConfig(options: Options, stderr: (text: string) => void): Promise<ModelConfig> {
+export async function segConfig(options: Options, stderr: (text: string) => void): Promise<ModelConfig> {
   let config: ModelConfig;
   if (options.string('config')) {
     config = await loadModelConfig(options);
@@ -63,7 +65,9 @@ async function segConfig(options: Options, stderr: (text: string) => void): Prom
  * [--out overlay.png] [--npy labels.npy] [--alpha a] [--base-size n] [--crop-size w,h] [--backend b]`:
  * the official test path on one image; prints the share of each predicted class.
  */
-export async function segmentCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
+export async function segmentCommand(ctx: CommandContext): Promise<void> {
+  if (await isBatchCall(ctx)) return runLocalBatch('segment', ctx);
+  const { options, positionals, stdout, stderr } = ctx;
   const [imagePath] = positionals;
   if (!imagePath || positionals.length > 1) throw new CliError('segment takes exactly one image path (PNG or JPEG)');
   const backend = (options.string('backend') ?? 'auto') as BackendName;
@@ -80,7 +84,7 @@ export async function segmentCommand({ options, positionals, stdout, stderr }: C
   const model = new SegModel(config);
   try {
     model.load((await readCheckpointFile(userPath(weights))).stateDict);
-    const result = await segment(model, image, segmentOptions);
+    const result = await segmentImage(model, image, segmentOptions);
     const s = result.settings;
     stderr(
       `${result.width}×${result.height}, ${s.numClasses} classes, scales ${s.scales.join(',')}, flip ${s.flip ? 'on' : 'off'}, ` +
