@@ -14,6 +14,9 @@ import { evalSegCommand } from './commands/eval-seg.js';
 import { segmentCommand } from './commands/segment.js';
 import { convertCommand } from './commands/convert.js';
 import { cliVersion, commandHelp, optionalPeersReport } from './help.js';
+import { BATCH_OPTIONS, QUEUE_OPTIONS, WORKER_OPTIONS } from './batch/options.js';
+import { queueCommand } from './queue/command.js';
+import { workerCommand } from './queue/worker.js';
 
 const USAGE = `usage: hrnet <command> [options]        (hrnet --version; hrnet <command> --help)
 
@@ -45,7 +48,18 @@ commands:
            per-class IoU, mIoU, pixel accuracy (files matched by name)
   convert  <checkpoint> --to safetensors|tfjs [--dtype float32|float16] [--out <file or dir>]
            rewrite weights for the web: <name>.safetensors or <name>-tfjs/model.json + shards beside the input
-           (same state-dict names; float16 halves the size; a converted file works as --weights everywhere)`;
+           (same state-dict names; float16 halves the size; a converted file works as --weights everywhere)
+
+many images (pose, detect, segment): give files, folders (recursive) or quoted globs and --out-dir
+  pose|detect|segment <images, folders, 'globs'>… --out-dir <dir> [--jobs N] [--overlays] [--image-ids gt.json]
+           [--seg-format png|npy] [--engine tfjs] [task options]
+           worker threads (default: all cores), one result file per image (atomic), re-run resumes,
+           failures in errors.json (exit 1), coco_results.json for pose / detect; Ctrl-C stops cleanly (exit 130)
+  queue    add <task> <images…> --redis <url> --out-dir <shared dir> [--queue hrnet] [--attempts 5] [--wait] [task options]
+           one BullMQ job per image; --wait follows the set and writes errors.json / coco_results.json
+  queue    status --redis <url> [--queue hrnet] [--json]
+  worker   --redis <url> [--queue hrnet] [--jobs N] [--lock-ms 30000] [--stalled-ms 30000] [--redis-retry-s 60]
+           run queued jobs on this machine (models from the jobs' settings; SIGTERM / Ctrl-C: finish, then exit)`;
 
 const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: ParseArgsConfig['options'] }> = {
   keys: { run: keysCommand, options: { config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } } },
@@ -76,6 +90,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       json: { type: 'string' },
       out: { type: 'string' },
       backend: { type: 'string' },
+      ...BATCH_OPTIONS,
     },
   },
   detect: {
@@ -89,6 +104,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       classes: { type: 'string' },
       'max-detections': { type: 'string' },
       backend: { type: 'string' },
+      ...BATCH_OPTIONS,
     },
   },
   'eval-keypoints': {
@@ -116,6 +132,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       'base-size': { type: 'string' },
       'crop-size': { type: 'string' },
       backend: { type: 'string' },
+      ...BATCH_OPTIONS,
     },
   },
   'eval-seg': {
@@ -130,6 +147,8 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       json: { type: 'string' },
     },
   },
+  queue: { run: queueCommand, options: QUEUE_OPTIONS },
+  worker: { run: workerCommand, options: WORKER_OPTIONS },
   convert: { run: convertCommand, options: { to: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' } } },
 };
 

@@ -22,7 +22,7 @@ export class Progress {
   }
 
   private now(): number {
-    return (this.options.now ?? performance.now)();
+    return this.options.now ? this.options.now() : performance.now();
   }
 
   /** One more image finished (ok or failed). */
