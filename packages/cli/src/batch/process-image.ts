@@ -46,7 +46,9 @@ export async function processImage(job: ImageJob): Promise<ImageJobResult> {
     const image = await readImageFile(job.input);
     output = await pipeline.run(image);
   } catch (error) {
-    return { key: job.key, ok: false, error: (error as Error).message };
+    const message = (error as Error).message;
+    // Readers name the file themselves; the error entry names it once.
+    return { key: job.key, ok: false, error: message.startsWith(`${job.input}: `) ? message.slice(job.input.length + 2) : message };
   }
   await writeImageOutput(output, resultPath(job), job.spec.overlays ? overlayPath(job) : null);
   return { key: job.key, ok: true, count: output.count };

@@ -40,7 +40,6 @@ export async function runLocalBatch(task: string, { options, positionals, stderr
   let fatal: Error | null = null;
   if (todo.length) {
     const pool = createPool(threads);
-    const abort = new AbortController();
     const progress = new Progress(todo.length, { write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true });
     const onSignal = () => {
       if (interrupted) {
@@ -50,21 +49,22 @@ export async function runLocalBatch(task: string, { options, positionals, stderr
       interrupted = true;
       progress.close();
       stderr('interrupted: finishing the images in progress, then stopping (Ctrl-C again to quit now)');
-      abort.abort();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      await Promise.all(
-        todo.map(async (job) => {
+      // `threads` images in flight, the next one handed out as one finishes, none after an
+      // interrupt or a fatal error (a running image is never cut off: its result stays whole).
+      let next = 0;
+      const lane = async () => {
+        while (next < todo.length && !interrupted && !fatal) {
+          const job = todo[next++];
           let result: ImageJobResult;
           try {
-            result = await pool.run(job, { signal: abort.signal });
+            result = await pool.run(job);
           } catch (error) {
-            if (abort.signal.aborted) return; // cancelled before it started
-            // The models did not load (or the worker died): nothing else would work either.
+            // The models did not load (or the thread died): nothing else would work either.
             fatal ??= error as Error;
-            abort.abort();
             return;
           }
           if (!result.ok) {
@@ -72,8 +72,9 @@ export async function runLocalBatch(task: string, { options, positionals, stderr
             if (!process.stderr.isTTY) stderr(`failed: ${job.input}: ${result.error}`);
           }
           progress.tick(result.ok);
-        }),
-      );
+        }
+      };
+      await Promise.all(Array.from({ length: threads }, lane));
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
