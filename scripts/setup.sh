@@ -24,3 +24,13 @@ elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 else
   echo "setup: note: /usr/bin/chromium is missing; the playground's browser test needs it (apt-get install chromium as root, or set CHROMIUM_PATH)"
 fi
+# The CLI's queue tests (packages/cli/src/queue) start Debian's redis-server on a free loopback port.
+if [ -x /usr/bin/redis-server ] || [ -n "${REDIS_SERVER:-}" ]; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Debian's redis-server for the CLI's queue tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+else
+  echo "setup: note: /usr/bin/redis-server is missing; the CLI's queue tests need it (apt-get install redis-server as root, or set REDIS_SERVER)"
+fi

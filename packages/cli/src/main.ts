@@ -57,7 +57,7 @@ many images (pose, detect, segment): give files, folders (recursive) or quoted g
            failures in errors.json (exit 1), coco_results.json for pose / detect; Ctrl-C stops cleanly (exit 130)
   queue    add <task> <images…> --redis <url> --out-dir <shared dir> [--queue hrnet] [--attempts 5] [--wait] [task options]
            one BullMQ job per image; --wait follows the set and writes errors.json / coco_results.json
-  queue    status --redis <url> [--queue hrnet] [--json]
+           status --redis <url> [--queue hrnet] [--json]: job counts, workers, the latest failures
   worker   --redis <url> [--queue hrnet] [--jobs N] [--lock-ms 30000] [--stalled-ms 30000] [--redis-retry-s 60]
            run queued jobs on this machine (models from the jobs' settings; SIGTERM / Ctrl-C: finish, then exit)`;
 
