@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluateCoco } from '@hrnetjs/core';
+import { decodeImage, evaluateCoco } from '@hrnetjs/core';
+import { readNpyFile } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectToCoco, poseToCoco } from './coco.js';
@@ -159,5 +160,30 @@ describe('hrnet detect over files (local worker pool)', () => {
     const stats = JSON.parse(readFileSync(statsPath, 'utf8')).stats as number[];
     expect(stats).toEqual(evaluateCoco({ gt, results: single, iouType: 'bbox' }).stats);
     expect(stats.some((v) => v > 0 && v < 1)).toBe(true);
+  });
+});
+
+describe('hrnet segment over a folder (local worker pool)', () => {
+  it('writes the one-image label map per image (.npy, grey PNG) and --overlays', async () => {
+    const input = join(dir, 'seg-in');
+    const images = await writeScenes(input, ['s1', 'sub/s2'], { width: 64, height: 48 }, 17);
+    const SEG = ['--weights', fixturePath('seg', 'seg_tiny.pth'), '--config', fixturePath('seg', 'seg_tiny_config.json'), '--backend', 'wasm', '--scales', '1', '--no-flip', '--base-size', '96', '--crop-size', '96,96'];
+    const out = join(dir, 'seg-out');
+    const npyRun = await runCli('segment', input, ...SEG, '--out-dir', out, '--seg-format', 'npy', '--overlays', '--jobs', '2');
+    expect(npyRun.code).toBe(0);
+    const single = join(dir, 'seg-single.npy');
+    expect((await runCli('segment', images[1], ...SEG, '--npy', single)).code).toBe(0);
+    expect(readFileSync(join(out, 'sub/s2.npy')).equals(readFileSync(single))).toBe(true);
+    const labels = await readNpyFile(join(out, 's1.npy'));
+    expect(labels.shape).toEqual([48, 64]);
+    const overlay = await decodeImage(readFileSync(join(out, 'overlays/sub/s2.png')));
+    expect([overlay.width, overlay.height]).toEqual([64, 48]);
+    expect(existsSync(join(out, 'coco_results.json'))).toBe(false);
+
+    const pngOut = join(dir, 'seg-png');
+    expect((await runCli('segment', input, ...SEG, '--out-dir', pngOut, '--jobs', '1')).code).toBe(0);
+    const grey = await decodeImage(readFileSync(join(pngOut, 's1.png')));
+    const values = labels.values as Int32Array;
+    expect(Array.from({ length: values.length }, (_, p) => grey.data[p * 3])).toEqual(Array.from(values));
   });
 });

@@ -95,13 +95,16 @@ describe('hrnet queue / hrnet worker on a real redis-server', () => {
     const out = join(dir, 'restart-out');
     const w = worker('restart');
     await w.waitFor(() => /thread\(s\)/.test(w.stderr), 'the worker to connect');
-    expect((await runCli('queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'restart')).code).toBe(0);
+    // The producer follows the set (--wait) across the restart too.
+    const add = new CliProcess(['queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'restart', '--wait']);
+    workers.push(add);
     await w.waitFor(() => keys(w, 'done').length >= 1, 'a first finished job');
     await redis.stop();
+    expect(keys(w, 'done').length).toBeLessThan(5); // mid-run
     await new Promise((r) => setTimeout(r, 1500));
     await redis.restart();
-    const wait = await runCli('queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'restart', '--wait');
-    expect(wait.code).toBe(0);
+    expect(await add.exited).toBe(0);
+    expect(add.stderr).toMatch(/done: 5 images/);
     expect(results(out)).toEqual(['q1.json', 'q2.json', 'q3.json', 'q4.json', 'q5.json']);
     expect(new Set(keys(w, 'done'))).toEqual(new Set(['q1', 'q2', 'q3', 'q4', 'q5']));
     expect(w.child.exitCode).toBeNull(); // still serving
