@@ -6,6 +6,12 @@ import { readNpyFile } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectToCoco, poseToCoco } from './coco.js';
+import { Options } from '../commands/command.js';
+import { detectCommand } from '../commands/detect.js';
+import { evalBoxesCommand } from '../commands/eval-boxes.js';
+import { evalKeypointsCommand } from '../commands/eval-keypoints.js';
+import { poseCommand } from '../commands/pose.js';
+import { segmentCommand } from '../commands/segment.js';
 import { CliProcess, runCli } from './test-cli.js';
 import { writeScenes } from './test-images.js';
 
@@ -17,6 +23,25 @@ const DETECT = [
   '--weights', fixturePath('det', 'det_tiny.pth'), '--weights', fixturePath('det', 'faster_rcnn_tiny_heads.pth'),
   '--config', fixturePath('det', 'faster_rcnn_tiny_full_config.json'), '--backend', 'wasm', '--max-detections', '20',
 ];
+
+/**
+ * A one-image command (or an eval) in this process, as `hrnet` runs it: spares a process start per
+ * call. `--flag value` pairs → options (a repeated flag collects).
+ */
+async function inProcess(command: (ctx: Parameters<typeof poseCommand>[0]) => Promise<void>, positionals: string[], flags: string[]): Promise<void> {
+  const values: Record<string, string | boolean | string[]> = {};
+  for (let i = 0; i < flags.length; i++) {
+    const name = flags[i].replace(/^--/, '');
+    if (name === 'no-flip') {
+      values[name] = true;
+      continue;
+    }
+    const value = flags[++i];
+    const previous = values[name];
+    values[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous as string]), value];
+  }
+  await command({ options: new Options(values), positionals, stdout: () => {}, stderr: () => {} });
+}
 
 /** Every result file under `out` (recursive), with the errors / COCO files left out. */
 function resultFiles(out: string, ext = '.json'): string[] {
@@ -64,8 +89,7 @@ describe('hrnet pose over a folder (local worker pool)', () => {
     const docs = [];
     for (const [i, image] of images.entries()) {
       const json = join(dir, `single-${i}.json`);
-      const single = await runCli('pose', image, ...POSE, '--json', json);
-      expect(single.code).toBe(0);
+      await inProcess(poseCommand, [image], [...POSE, '--json', json]);
       const text = readFileSync(json, 'utf8');
       expect(readFileSync(join(out, `${names[i]}.json`), 'utf8')).toBe(text);
       docs.push({ id: 11 + i, ...JSON.parse(text) });
@@ -78,12 +102,21 @@ describe('hrnet pose over a folder (local worker pool)', () => {
     const gtPath = join(dir, 'kp-gt.json');
     writeFileSync(gtPath, JSON.stringify(gt));
     const statsPath = join(dir, 'kp-stats.json');
-    const evaluated = await runCli('eval-keypoints', '--gt', gtPath, '--results', join(out, 'coco_results.json'), '--json', statsPath);
-    expect(evaluated.code).toBe(0);
+    await inProcess(evalKeypointsCommand, [], ['--gt', gtPath, '--results', join(out, 'coco_results.json'), '--json', statsPath]);
     const stats = JSON.parse(readFileSync(statsPath, 'utf8')).stats as number[];
     const reference = evaluateCoco({ gt, results: docs.flatMap((d) => poseToCoco(d, d.id)), iouType: 'keypoints' }).stats;
     expect(stats).toEqual(reference);
     expect(stats.some((v) => v > 0 && v < 1)).toBe(true);
+  });
+
+  it('fails with one clear line: several images without --out-dir, --box over many images, weights that do not load', async () => {
+    const input = join(dir, 'pose-in');
+    await expect(inProcess(poseCommand, [input], POSE)).rejects.toThrow(/pose over several images needs --out-dir <dir>/);
+    await expect(inProcess(poseCommand, [input], [...POSE, '--out-dir', join(dir, 'x'), '--box', '1,2,3,4'])).rejects.toThrow(/--box names boxes of one image/);
+    const missing = await runCli('pose', input, '--weights', join(dir, 'nope.pth'), '--backend', 'wasm', '--out-dir', join(dir, 'nope-out'), '--jobs', '1');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/hrnet: pose: .*nope\.pth/);
+    expect(existsSync(join(dir, 'nope-out', 'coco_results.json'))).toBe(false);
   });
 
   it('resumes after a SIGKILL: finished images are skipped, no half-written file counts as done', async () => {
@@ -138,7 +171,7 @@ describe('hrnet detect over files (local worker pool)', () => {
     const docs = [];
     for (const [i, image] of images.entries()) {
       const json = join(dir, `det-single-${i}.json`);
-      expect((await runCli('detect', image, ...DETECT, '--json', json)).code).toBe(0);
+      await inProcess(detectCommand, [image], [...DETECT, '--json', json]);
       const text = readFileSync(json, 'utf8');
       expect(readFileSync(join(out, `0000000000${21 + i}.json`), 'utf8')).toBe(text);
       docs.push({ id: 21 + i, ...JSON.parse(text) });
@@ -156,7 +189,7 @@ describe('hrnet detect over files (local worker pool)', () => {
     const gtPath = join(dir, 'box-gt.json');
     writeFileSync(gtPath, JSON.stringify(gt));
     const statsPath = join(dir, 'box-stats.json');
-    expect((await runCli('eval-boxes', '--gt', gtPath, '--results', join(out, 'coco_results.json'), '--json', statsPath)).code).toBe(0);
+    await inProcess(evalBoxesCommand, [], ['--gt', gtPath, '--results', join(out, 'coco_results.json'), '--json', statsPath]);
     const stats = JSON.parse(readFileSync(statsPath, 'utf8')).stats as number[];
     expect(stats).toEqual(evaluateCoco({ gt, results: single, iouType: 'bbox' }).stats);
     expect(stats.some((v) => v > 0 && v < 1)).toBe(true);
@@ -172,7 +205,7 @@ describe('hrnet segment over a folder (local worker pool)', () => {
     const npyRun = await runCli('segment', input, ...SEG, '--out-dir', out, '--seg-format', 'npy', '--overlays', '--jobs', '2');
     expect(npyRun.code).toBe(0);
     const single = join(dir, 'seg-single.npy');
-    expect((await runCli('segment', images[1], ...SEG, '--npy', single)).code).toBe(0);
+    await inProcess(segmentCommand, [images[1]], [...SEG, '--npy', single]);
     expect(readFileSync(join(out, 'sub/s2.npy')).equals(readFileSync(single))).toBe(true);
     const labels = await readNpyFile(join(out, 's1.npy'));
     expect(labels.shape).toEqual([48, 64]);

@@ -5,6 +5,9 @@ import { fixturePath } from '@hrnetjs/test-utils';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from '../batch/test-cli.js';
 import { writeScenes } from '../batch/test-images.js';
+import { Options } from '../commands/command.js';
+import { parseRedisUrl } from './connection.js';
+import { queueStatus } from './status.js';
 import { freePort, TestRedis } from './test-redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrnet-queue-'));
@@ -28,8 +31,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function worker(queue: string): CliProcess {
-  const w = new CliProcess(['worker', '--redis', redis.url, '--queue', queue, ...FAST]);
+/** A worker process; `fast`: short locks (the kill / restart cases), else the defaults (a busy machine never trips a lock). */
+function worker(queue: string, fast = true): CliProcess {
+  const w = new CliProcess(['worker', '--redis', redis.url, '--queue', queue, ...(fast ? FAST : ['--jobs', '1'])]);
   workers.push(w);
   return w;
 }
@@ -44,7 +48,7 @@ describe('hrnet queue / hrnet worker on a real redis-server', () => {
     await writeScenes(input, ['q1', 'q2', 'q3', 'q4'], undefined, 5);
     writeFileSync(join(input, 'q9.png'), 'not an image');
     const out = join(dir, 'two-out');
-    const [a, b] = [worker('two'), worker('two')];
+    const [a, b] = [worker('two', false), worker('two', false)];
     const add = await runCli('queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'two', '--wait');
     expect(add.stderr).toMatch(/5 images, 0 already done, 5 job\(s\) added/);
     expect(add.code).toBe(1);
@@ -57,8 +61,9 @@ describe('hrnet queue / hrnet worker on a real redis-server', () => {
     expect(results(out)).toEqual(['q1.json', 'q2.json', 'q3.json', 'q4.json']);
     expect(JSON.parse(readFileSync(join(out, 'coco_results.json'), 'utf8')).map((r: { image_id: number }) => r.image_id)).toEqual([1, 2, 3, 4]);
 
-    const status = await runCli('queue', 'status', '--redis', redis.url, '--queue', 'two', '--json');
-    expect(JSON.parse(status.stdout)).toMatchObject({ queue: 'two', counts: { waiting: 0, active: 0, completed: 4, failed: 1 }, workers: 2 });
+    let status = '';
+    await queueStatus({ options: new Options({ redis: redis.url, queue: 'two', json: true }), positionals: [], stdout: (t) => (status += t), stderr: () => {} });
+    expect(JSON.parse(status)).toMatchObject({ queue: 'two', counts: { waiting: 0, active: 0, completed: 4, failed: 1 }, workers: 2 });
     // Graceful stop.
     a.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
@@ -68,8 +73,9 @@ describe('hrnet queue / hrnet worker on a real redis-server', () => {
     const input = join(dir, 'kill-in');
     await writeScenes(input, ['q1', 'q2', 'q3'], undefined, 9);
     const out = join(dir, 'kill-out');
-    const add = await runCli('queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'kill');
-    expect(add.code).toBe(0);
+    const add = new CliProcess(['queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'kill', '--wait']);
+    workers.push(add);
+    await add.waitFor(() => /3 job\(s\) added/.test(add.stderr), 'the jobs to be added');
     const victim = worker('kill');
     // Its first job includes loading the models: it is certainly still running when the kill lands.
     await victim.waitFor(() => keys(victim, 'start').length === 1, 'the first job to start');
@@ -79,8 +85,7 @@ describe('hrnet queue / hrnet worker on a real redis-server', () => {
     expect(keys(victim, 'done')).toEqual([]);
 
     const rescuer = worker('kill');
-    const wait = await runCli('queue', 'add', 'pose', input, ...POSE, '--out-dir', out, '--redis', redis.url, '--queue', 'kill', '--wait');
-    expect(wait.code).toBe(0);
+    expect(await add.exited).toBe(0);
     expect(keys(rescuer, 'done').sort()).toEqual(['q1', 'q2', 'q3']);
     expect(keys(rescuer, 'done')).toContain(killedKey);
     expect(results(out)).toEqual(['q1.json', 'q2.json', 'q3.json']);
@@ -118,7 +123,7 @@ describe('hrnet queue / hrnet worker on a real redis-server', () => {
     const w = await runCli('worker', '--redis', url);
     expect(w.code).toBe(1);
     expect(w.stderr).toMatch(/cannot reach Redis/);
-    const bad = await runCli('queue', 'status', '--redis', 'http://x');
-    expect(bad.stderr).toMatch(/--redis must start with redis:\/\/ or rediss:\/\//);
+    expect(() => parseRedisUrl('http://x')).toThrow(/--redis must start with redis:\/\/ or rediss:\/\//);
+    expect(parseRedisUrl('redis://u:p%40ss@h:7000/3')).toMatchObject({ host: 'h', port: 7000, username: 'u', password: 'p@ss', db: 3 });
   });
 });
