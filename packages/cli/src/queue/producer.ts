@@ -91,6 +91,7 @@ async function follow(queue: Queue, todo: PlannedJob[], ids: string[], lost: () 
   const errors: BatchError[] = [];
   const progress = new Progress(todo.length, { write: (t) => process.stderr.write(t), isTTY: process.stderr.isTTY === true });
   let interrupted = false;
+  let lastFailedCount = -1;
   const onSignal = () => {
     interrupted = true;
   };
@@ -109,7 +110,10 @@ async function follow(queue: Queue, todo: PlannedJob[], ids: string[], lost: () 
           progress.tick(true);
         }
       }
-      if (pending.size) {
+      // The failed list is read only when the queue's failed count moves (it may hold other sets' jobs).
+      const failedCount = pending.size ? await queue.getFailedCount() : lastFailedCount;
+      if (failedCount !== lastFailedCount) {
+        lastFailedCount = failedCount;
         for (const failed of await queue.getFailed()) {
           const job = failed.id ? pending.get(failed.id) : undefined;
           if (!job) continue;
