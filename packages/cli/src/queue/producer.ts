@@ -7,7 +7,7 @@ import { userPath } from '../paths.js';
 import { type PlannedJob, planBatch } from '../batch/plan.js';
 import { resultPath } from '../batch/process-image.js';
 import { Progress } from '../batch/progress.js';
-import { parseJobs, taskSpecFromOptions } from '../batch/spec.js';
+import { taskSpecFromOptions } from '../batch/spec.js';
 import { type BatchError, ERRORS_FILE, writeBatchSummary } from '../batch/summary.js';
 import { checkRedis, connectionOptions, DEFAULT_QUEUE, redisUrl, safeUrl } from './connection.js';
 
@@ -41,7 +41,9 @@ export async function queueAdd({ options, positionals, stderr }: CommandContext)
   const outDirArg = options.string('out-dir');
   if (!outDirArg) throw new CliError('queue add needs --out-dir <dir>: a folder every worker can write (shared storage)');
   const outDir = userPath(outDirArg);
-  const spec = taskSpecFromOptions(task, options, parseJobs(options));
+  // Intra-op threads depend on each worker machine (its cores / its --jobs): the worker sets them,
+  // so they stay out of the job (and its id).
+  const spec = { ...taskSpecFromOptions(task, options, 1), intraOpThreads: 0 };
   const attempts = positiveInt(options, 'attempts', 5);
   const { all, todo } = await planBatch(spec, inputs, outDir, options);
   const version = await checkRedis(url);
