@@ -34,7 +34,10 @@ if [ -f "$LVP_DIR/lvp_icd.json" ]; then
 elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 && grep -q bookworm /etc/os-release 2>/dev/null; then
   echo "setup: fetching Mesa $MESA_VERSION lavapipe (bookworm-backports) for the onnxruntime WebGPU tests"
   mkdir -p "$LVP_DIR/apt/lists/partial" "$LVP_DIR/apt/cache/archives/partial"
-  echo "deb http://deb.debian.org/debian bookworm-backports main" > "$LVP_DIR/apt/sources.list"
+  # The machine's own Debian mirror (its apt sources), with the backports suite.
+  DEBIAN_URI=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+  [ -n "$DEBIAN_URI" ] || DEBIAN_URI=$(awk '/^deb / && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null)
+  echo "deb $DEBIAN_URI bookworm-backports main" > "$LVP_DIR/apt/sources.list"
   APT_OPTS=(-o "Dir::Etc::SourceList=$LVP_DIR/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
     -o "Dir::State::Lists=$LVP_DIR/apt/lists" -o "Dir::Cache=$LVP_DIR/apt/cache" -o APT::Sandbox::User=root)
   if apt-get "${APT_OPTS[@]}" update -qq && (cd "$LVP_DIR" && apt-get "${APT_OPTS[@]}" download -qq "mesa-vulkan-drivers=$MESA_VERSION"); then
@@ -44,4 +47,14 @@ elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1 &
   else
     echo "setup: note: could not fetch Mesa $MESA_VERSION; the onnxruntime WebGPU tests will say so"
   fi
+fi
+# The CLI's queue tests (packages/cli/src/queue) start Debian's redis-server on a free loopback port.
+if [ -x /usr/bin/redis-server ] || [ -n "${REDIS_SERVER:-}" ]; then
+  :
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing Debian's redis-server for the CLI's queue tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq redis-server >/dev/null
+else
+  echo "setup: note: /usr/bin/redis-server is missing; the CLI's queue tests need it (apt-get install redis-server as root, or set REDIS_SERVER)"
 fi

@@ -15,6 +15,9 @@ import { segmentCommand } from './commands/segment.js';
 import { convertCommand } from './commands/convert.js';
 import { cliVersion, commandHelp, optionalPeersReport } from './help.js';
 import { ENGINE_OPTIONS } from './engine.js';
+import { BATCH_OPTIONS, QUEUE_OPTIONS, WORKER_OPTIONS } from './batch/options.js';
+import { queueCommand } from './queue/command.js';
+import { workerCommand } from './queue/worker.js';
 
 const USAGE = `usage: hrnet <command> [options]        (hrnet --version; hrnet <command> --help)
 
@@ -57,7 +60,18 @@ commands:
 engine options of forward, pose, detect, segment:
   --engine tfjs|onnxruntime|auto   run the network on TF.js (default) or onnxruntime-node (auto: when installed)
   --ep cpu|webgpu|cuda             onnxruntime execution provider (default cpu)
-  --threads n                      onnxruntime CPU threads (default: all cores)`;
+  --threads n                      onnxruntime CPU threads (default: all cores)
+
+many images (pose, detect, segment): give files, folders (recursive) or quoted globs and --out-dir
+  pose|detect|segment <images, folders, 'globs'>… --out-dir <dir> [--jobs N] [--overlays] [--image-ids gt.json]
+           [--seg-format png|npy] [--engine tfjs|onnxruntime] [task options]
+           worker threads (default: all cores), one result file per image (atomic), re-run resumes,
+           failures in errors.json (exit 1), coco_results.json for pose / detect; Ctrl-C stops cleanly (exit 130)
+  queue    add <task> <images…> --redis <url> --out-dir <shared dir> [--queue hrnet] [--attempts 5] [--wait] [task options]
+           one BullMQ job per image; --wait follows the set and writes errors.json / coco_results.json
+           status --redis <url> [--queue hrnet] [--json]: job counts, workers, the latest failures
+  worker   --redis <url> [--queue hrnet] [--jobs N] [--lock-ms 30000] [--stalled-ms 30000] [--redis-retry-s 60]
+           run queued jobs on this machine (models from the jobs' settings; SIGTERM / Ctrl-C: finish, then exit)`;
 
 const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; options: ParseArgsConfig['options'] }> = {
   keys: { run: keysCommand, options: { config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } } },
@@ -94,6 +108,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       results: { type: 'string' },
       'image-id': { type: 'string' },
       ...ENGINE_OPTIONS,
+      ...BATCH_OPTIONS,
     },
   },
   detect: {
@@ -108,6 +123,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       'max-detections': { type: 'string' },
       backend: { type: 'string' },
       ...ENGINE_OPTIONS,
+      ...BATCH_OPTIONS,
     },
   },
   'eval-keypoints': {
@@ -140,6 +156,7 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
       'crop-size': { type: 'string' },
       backend: { type: 'string' },
       ...ENGINE_OPTIONS,
+      ...BATCH_OPTIONS,
     },
   },
   'eval-seg': {
@@ -158,6 +175,8 @@ const COMMANDS: Record<string, { run: (ctx: CommandContext) => Promise<void>; op
     run: convertCommand,
     options: { to: { type: 'string' }, dtype: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' }, family: { type: 'string' }, 'batch-norm': { type: 'string' } },
   },
+  queue: { run: queueCommand, options: QUEUE_OPTIONS },
+  worker: { run: workerCommand, options: WORKER_OPTIONS },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -203,5 +222,5 @@ main(process.argv.slice(2)).then(exitAfterFlush, (error: Error) => {
   // Every failure is one readable line; a stack only helps us, not the user.
   const message = error instanceof CliError ? error.message : `${error.name}: ${error.message}`;
   process.stderr.write(`hrnet: ${message.split('\n').join('\n  ')}\n`);
-  exitAfterFlush(1);
+  exitAfterFlush(error instanceof CliError ? error.exitCode : 1);
 });

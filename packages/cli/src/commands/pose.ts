@@ -2,13 +2,15 @@ import { writeFile } from 'node:fs/promises';
 import { type BackendName, type Box, boxFromXywh, configFromWeights, type ModelConfig, type NetworkRunner } from '@hrnetjs/core';
 import { readCheckpointFile, readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
 import type { Detector } from '@hrnetjs/detection-head';
-import { createPoseEstimator, drawPoses, isHigherHRNetStateDict, type Pose } from '@hrnetjs/pose-head';
+import { createPoseEstimator, drawPoses, isHigherHRNetStateDict } from '@hrnetjs/pose-head';
+import { parsePersonClass, poseFileText, poseImage } from '../batch/tasks.js';
+import { isBatchCall, runLocalBatch } from '../batch/run-local.js';
 import { CliError } from '../cli-error.js';
 import { onnxNetwork, resolveEngine, useEngineForDetector } from '../engine.js';
 import { loadModelConfig } from '../load-config.js';
 import { userPath } from '../paths.js';
 import { type CommandContext, Options } from './command.js';
-import { loadDetector } from './detect.js';
+import { loadDetector } from '../load-detector.js';
 import { bottomUpPose } from './pose-bottom-up.js';
 import { higherConfigFromSpec } from '../higher-config.js';
 
@@ -26,16 +28,7 @@ export function parseBox(text: string): Box {
   return boxFromXywh([x, y, width, height], parts.length === 5 ? score : undefined);
 }
 
-/** The `--json` document: what a user keeps of each pose. */
-export function posesToJson(poses: readonly Pose[]): { poses: unknown[] } {
-  return {
-    poses: poses.map((p) => ({
-      box: p.box,
-      score: p.score,
-      keypoints: p.keypoints.map(({ name, x, y, score }) => ({ name, x, y, score })),
-    })),
-  };
-}
+export { posesToJson } from '../batch/tasks.js';
 
 /**
  * `hrnet pose <image> --weights <file> [--config <preset|file>] [--box x,y,w,h]… [--no-flip]
@@ -44,7 +37,9 @@ export function posesToJson(poses: readonly Pose[]): { poses: unknown[] } {
  * `--detector <file>` the person boxes come from Faster R-CNN (multi-person: rescoring + OKS-NMS).
  * Without `--config` the model is read from the weights.
  */
-export async function poseCommand({ options, positionals, stdout, stderr }: CommandContext): Promise<void> {
+export async function poseCommand(ctx: CommandContext): Promise<void> {
+  if (await isBatchCall(ctx)) return runLocalBatch('pose', ctx);
+  const { options, positionals, stdout, stderr } = ctx;
   if (positionals.length !== 1) throw new CliError(`pose takes one image file, got ${positionals.length ? positionals.join(' ') : 'none'}`);
   const backend = (options.string('backend') ?? 'auto') as BackendName;
   if (!BACKENDS.includes(backend)) throw new CliError(`--backend must be one of ${BACKENDS.join(', ')}; got '${backend}'`);
@@ -85,12 +80,12 @@ export async function poseCommand({ options, positionals, stdout, stderr }: Comm
     if (detector) await useEngineForDetector(choice, detector.model);
     const estimator = await createPoseEstimator(loaded.model, {
       network,
-      ...(detector ? { detector, personClass: /^\d+$/.test(personClass) ? Number(personClass) : personClass } : {}),
+      ...(detector ? { detector, personClass: parsePersonClass(personClass) } : {}),
     });
     const flipTest = options.flag('no-flip') ? false : undefined;
-    const poses = await estimator.estimatePoses(image, { boxes: boxes.length ? boxes : undefined, flipTest });
+    const poses = await poseImage(estimator, image, { boxes, flipTest });
     if (detector) stderr(`${poses.length} people after OKS-NMS`);
-    const json = JSON.stringify(posesToJson(poses), null, 2);
+    const json = poseFileText(poses).trimEnd();
     const jsonPath = options.string('json');
     if (jsonPath) {
       await writeFile(userPath(jsonPath), `${json}\n`);
