@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // train-replica: what data-parallel trainPose workers import by URL (train-pose.ts).
+  entry: { index: 'src/index.ts', 'train-replica': 'src/train/pose-replica.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Adam, createRandom, enableTraining, exportStateDict, parseModelConfig, type StateDict } from '@hrnetjs/core';
+import { siblingModuleUrl, startDataParallel, useBackend } from '@hrnetjs/core/node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PoseModel } from '../pose-model.js';
+import { generateTarget } from './heatmap-target.js';
+import { type PoseBatch, poseBatchLoss, setNormEval, slicePoseBatch } from './pose-replica.js';
+import { trainPose } from './train-pose.js';
+import { xywh2cs } from '../center-scale.js';
+import type { PoseExample } from './joints-dataset-sample.js';
+
+const stage = (n: number, channels: number[]) => ({
+  NUM_MODULES: 1, NUM_BRANCHES: n, BLOCK: 'BASIC', NUM_BLOCKS: Array(n).fill(1), NUM_CHANNELS: channels, FUSE_METHOD: 'SUM',
+});
+const tinyConfig = () =>
+  parseModelConfig({
+    MODEL: {
+      NAME: 'pose_hrnet', NUM_JOINTS: 5, IMAGE_SIZE: [32, 32], HEATMAP_SIZE: [8, 8],
+      EXTRA: { FINAL_CONV_KERNEL: 1, STAGE2: stage(2, [4, 8]), STAGE3: stage(3, [4, 8, 8]), STAGE4: stage(4, [4, 8, 8, 8]) },
+    },
+  });
+
+/** A global batch of `n` random crops with Gaussian targets at random joints. */
+function randomBatch(n: number, seed: number): PoseBatch {
+  const random = createRandom(seed);
+  const input = Float32Array.from({ length: n * 32 * 32 * 3 }, () => random() * 2 - 1);
+  const targets = Array.from({ length: n }, () => {
+    const joints = Array.from({ length: 5 }, () => [2 + random() * 28, 2 + random() * 28] as [number, number]);
+    return generateTarget(joints, joints.map((_, j) => (j === 3 ? 0 : 1)), { imageSize: [32, 32], heatmapSize: [8, 8], sigma: 1 });
+  });
+  return { input, targets };
+}
+
+/** Largest |a − b| relative to the largest |b| of each gradient tensor. */
+function worstRelative(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  let worst = 0;
+  a.forEach((x, i) => {
+    let scale = 0;
+    let diff = 0;
+    for (let e = 0; e < x.length; e++) {
+      scale = Math.max(scale, Math.abs(b[i][e]));
+      diff = Math.max(diff, Math.abs(x[e] - b[i][e]));
+    }
+    worst = Math.max(worst, diff / Math.max(scale, 1e-12));
+  });
+  return worst;
+}
+
+function inProcessGradients(model: PoseModel, batch: PoseBatch): Float32Array[] {
+  const vars = model.trainableVariables();
+  const { value, grads } = tf.variableGrads(() => poseBatchLoss(model, batch), vars);
+  const out = vars.map((v) => Float32Array.from(grads[v.name].dataSync() as Float32Array));
+  tf.dispose([value, ...Object.values(grads)]);
+  return out;
+}
+
+function largestDifference(a: StateDict, b: StateDict): number {
+  let worst = 0;
+  for (const [key, t] of a) {
+    if (!(t.values instanceof Float32Array)) continue;
+    const other = b.get(key)!.values as Float32Array;
+    t.values.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - other[i]))));
+  }
+  return worst;
+}
+
+beforeAll(async () => {
+  await enableTraining();
+  await useBackend('wasm');
+});
+
+describe('data-parallel trainPose (2 worker threads, wasm)', () => {
+  it('the averaged gradients of a 2-worker step equal the 1-worker gradients of the global batch (frozen BN), to 1e-5 of each tensor’s largest value', async () => {
+    const model = new PoseModel(tinyConfig());
+    setNormEval(model, true);
+    model.setTraining(true);
+    const batch = randomBatch(5, 4); // 3 + 2 examples: unequal shares are weighted by size
+    const want = inProcessGradients(model, batch);
+    const optimizer = new Adam(1e-3);
+    const parallel = await startDataParallel<PoseBatch>({
+      workers: 2,
+      model,
+      optimizer,
+      replica: { url: siblingModuleUrl(import.meta.url, './pose-replica.ts', './train-replica.js'), options: { config: model.config, normEval: true } },
+      size: (b) => b.targets.length,
+      split: slicePoseBatch,
+    });
+    try {
+      const got = await parallel.gradients(batch);
+      expect(got.grads.every((g) => g !== null)).toBe(true);
+      expect(got.grads.length).toBe(want.length);
+      const wantLoss = tf.tidy(() => poseBatchLoss(model, batch).dataSync()[0]);
+      expect(Math.abs(got.loss - wantLoss)).toBeLessThan(1e-5 * Math.abs(wantLoss));
+      const relative = worstRelative(got.grads as Float32Array[], want);
+      console.log(`2-worker vs 1-worker gradients: worst |Δ| / max|g| = ${relative.toExponential(2)}`);
+      expect(relative).toBeLessThan(1e-5);
+    } finally {
+      await parallel.close();
+      optimizer.dispose();
+    }
+    // With BN on batch statistics the shares' gradients average to something else (why BN is frozen above).
+    setNormEval(model, false);
+    const global = inProcessGradients(model, batch);
+    const [a, b] = [slicePoseBatch(batch, 0, 3), slicePoseBatch(batch, 3, 5)].map((s) => inProcessGradients(model, s));
+    const mixed = a.map((g, i) => g.map((v, e) => 0.6 * v + 0.4 * b[i][e]));
+    expect(worstRelative(mixed, global)).toBeGreaterThan(1e-3);
+    model.dispose();
+  });
+});
