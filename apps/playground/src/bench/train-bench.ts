@@ -1,0 +1,81 @@
+/**
+ * `pnpm bench` (second part): training throughput of the demo's pose and multi-task loops with 1
+ * and 2 worker threads side by side, examples/s over BENCH_TRAIN_STEPS timed steps after one
+ * warm-up step (which also absorbs the workers' start-up). Tiny runs on generated scenes: the
+ * figures are only as quiet as the machine.
+ */
+import { useBackend } from '@hrnetjs/core/node';
+import { trainPose } from '@hrnetjs/pose-head';
+import { DEMO_DETECTION_PIPELINE, DEMO_SCENE, TRAIN_SEED_BASE } from '../demo-model/demo-config.js';
+import { createDemoMultiTask, createDemoPose } from '../demo-model/demo-models.js';
+import { scenePoseExamples } from '../demo-model/scene-targets.js';
+import { trainMultiTask } from '../demo-model/train-multi-task.js';
+import { generateScene } from '../synthetic/index.js';
+
+const STEPS = Number(process.env.BENCH_TRAIN_STEPS ?? 4);
+const WORKERS = (process.env.BENCH_TRAIN_WORKERS ?? '1,2').split(',').map(Number);
+const POSE_BATCH = 16;
+const MULTI_TASK_BATCH = 4;
+
+/** Examples/s of the epochs after the first (one step each). */
+async function timed(run: (onEpochEnd: (epoch: number) => void) => Promise<unknown>, examplesPerStep: number): Promise<number> {
+  let start = 0;
+  await run((epoch) => {
+    if (epoch === 0) start = performance.now();
+  });
+  return (STEPS * examplesPerStep) / ((performance.now() - start) / 1000);
+}
+
+async function poseThroughput(workers: number): Promise<number> {
+  const model = createDemoPose();
+  const [w, h] = model.config.input.imageSize ?? [64, 96];
+  const examples = (epoch: number) => {
+    const out = [];
+    for (let i = 0; out.length < POSE_BATCH; i++) out.push(...scenePoseExamples(generateScene(TRAIN_SEED_BASE + epoch * 100 + i, DEMO_SCENE), w / h, 4));
+    return out.slice(0, POSE_BATCH);
+  };
+  const rate = await timed((onEpochEnd) => trainPose(model, examples, { epochs: 1 + STEPS, batchSize: POSE_BATCH, learningRate: 1e-3, sigma: 2, workers, onEpochEnd }), POSE_BATCH);
+  model.dispose();
+  return rate;
+}
+
+async function multiTaskThroughput(workers: number): Promise<number> {
+  const model = createDemoMultiTask();
+  const rate = await timed(
+    (onEpochEnd) =>
+      trainMultiTask(model, {
+        epochs: 1 + STEPS,
+        scenesPerEpoch: MULTI_TASK_BATCH,
+        seedBase: TRAIN_SEED_BASE,
+        scene: DEMO_SCENE,
+        pipeline: { ...DEMO_DETECTION_PIPELINE, flipRatio: 0.5 },
+        batchSize: MULTI_TASK_BATCH,
+        learningRate: 1e-3,
+        workers,
+        onEpochEnd,
+      }),
+    MULTI_TASK_BATCH,
+  );
+  model.dispose();
+  return rate;
+}
+
+async function main(): Promise<void> {
+  await useBackend('wasm');
+  console.log(`\ntraining throughput (wasm, ${STEPS} timed steps after 1 warm-up; pose batch ${POSE_BATCH}, multi-task batch ${MULTI_TASK_BATCH})`);
+  console.log(`loop        ${WORKERS.map((n) => `${n} worker${n === 1 ? ' ' : 's'}`.padStart(14)).join('')}   speed-up`);
+  for (const [name, measure] of [['pose', poseThroughput], ['multi-task', multiTaskThroughput]] as const) {
+    const rates: number[] = [];
+    for (const n of WORKERS) rates.push(await measure(n));
+    const cells = rates.map((r) => `${r.toFixed(2)} ex/s`.padStart(14)).join('');
+    console.log(`${name.padEnd(12)}${cells}   ${rates.length > 1 ? `${(rates[rates.length - 1] / rates[0]).toFixed(2)}×` : ''}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(`train bench: ${error.message}`);
+    process.exit(1);
+  },
+);
