@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // train-replica: what data-parallel trainSegmentation workers import by URL (train-segmentation.ts).
+  entry: { index: 'src/index.ts', 'train-replica': 'src/train/seg-replica.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

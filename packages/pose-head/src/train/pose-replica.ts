@@ -4,7 +4,7 @@
  * same {@link poseBatchLoss}, so one worker and N workers run the same code.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNorm2d, concatArrays, type Module, type ModelConfig } from '@hrnetjs/core';
+import { concatArrays, type ModelConfig } from '@hrnetjs/core';
 import type { TrainReplica } from '@hrnetjs/core/node';
 import { PoseModel } from '../pose-model.js';
 import type { generateTarget } from './heatmap-target.js';
@@ -45,19 +45,10 @@ export function slicePoseBatch({ input, targets }: PoseBatch, start: number, end
 export interface PoseReplicaOptions {
   config: ModelConfig;
   ohkm?: { topK?: number };
-  /** BN on running statistics (frozen) in the replica, as the coordinator's model has it. */
-  normEval?: boolean;
 }
 
-/** Sets `normEval` on every BatchNorm2d under `module`. */
-export function setNormEval(module: Module, on: boolean): void {
-  if (module instanceof BatchNorm2d) module.normEval = on;
-  for (const [, child] of module.children()) if (child) setNormEval(child, on);
-}
-
-/** Worker side of data-parallel `trainPose` (loaded by URL, see `siblingModuleUrl`). */
+/** Worker side of data-parallel `trainPose` (loaded by URL, see `siblingModuleUrl`; BN modes follow the coordinator's model). */
 export function createTrainReplica(options: PoseReplicaOptions): TrainReplica<PoseBatch> {
   const model = new PoseModel(options.config);
-  if (options.normEval) setNormEval(model, true);
   return { model, loss: (batch) => poseBatchLoss(model, batch, options.ohkm) };
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam, createRandom, enableTraining, exportStateDict, parseModelConfig, type StateDict } from '@hrnetjs/core';
-import { siblingModuleUrl, startDataParallel, useBackend } from '@hrnetjs/core/node';
+import { batchNorms, siblingModuleUrl, startDataParallel, useBackend } from '@hrnetjs/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PoseModel } from '../pose-model.js';
 import { generateTarget } from './heatmap-target.js';
-import { type PoseBatch, poseBatchLoss, setNormEval, slicePoseBatch } from './pose-replica.js';
+import { type PoseBatch, poseBatchLoss, slicePoseBatch } from './pose-replica.js';
 import { trainPose } from './train-pose.js';
 import { xywh2cs } from '../center-scale.js';
 import type { PoseExample } from './joints-dataset-sample.js';
@@ -83,7 +83,7 @@ beforeAll(async () => {
 describe('data-parallel trainPose (2 worker threads, wasm)', () => {
   it('the averaged gradients of a 2-worker step equal the 1-worker gradients of the global batch (frozen BN), to 1e-5 of each tensor’s largest value', async () => {
     const model = new PoseModel(tinyConfig());
-    setNormEval(model, true);
+    batchNorms(model).forEach((bn) => (bn.normEval = true)); // the workers' replicas copy it
     model.setTraining(true);
     const batch = randomBatch(5, 4); // 3 + 2 examples: unequal shares are weighted by size
     const want = inProcessGradients(model, batch);
@@ -92,7 +92,7 @@ describe('data-parallel trainPose (2 worker threads, wasm)', () => {
       workers: 2,
       model,
       optimizer,
-      replica: { url: siblingModuleUrl(import.meta.url, './pose-replica.ts', './train-replica.js'), options: { config: model.config, normEval: true } },
+      replica: { url: siblingModuleUrl(import.meta.url, './pose-replica.ts', './train-replica.js'), options: { config: model.config } },
       size: (b) => b.targets.length,
       split: slicePoseBatch,
     });
@@ -110,7 +110,7 @@ describe('data-parallel trainPose (2 worker threads, wasm)', () => {
       optimizer.dispose();
     }
     // With BN on batch statistics the shares' gradients average to something else (why BN is frozen above).
-    setNormEval(model, false);
+    batchNorms(model).forEach((bn) => (bn.normEval = false));
     const global = inProcessGradients(model, batch);
     const [a, b] = [slicePoseBatch(batch, 0, 3), slicePoseBatch(batch, 3, 5)].map((s) => inProcessGradients(model, s));
     const mixed = a.map((g, i) => g.map((v, e) => 0.6 * v + 0.4 * b[i][e]));

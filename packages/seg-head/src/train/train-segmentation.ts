@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices } from '@hrnetjs/core';
+import { createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices } from '@hrnetjs/core';
+import type { DataParallel } from '@hrnetjs/core/node';
 import type { SegModel } from '../seg-model.js';
-import { augmentSegSample, type SegAugmentOptions } from './augment.js';
-import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';
+import { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './augment.js';
+import { segBatchLoss, type SegLossSettings, type SegReplicaOptions } from './seg-replica.js';
 
 /** An annotated image: RGB pixels and one class id per pixel (row-major, ignoreLabel = unlabelled). */
 export interface SegExample {
@@ -22,6 +22,11 @@ export interface TrainSegmentationOptions extends Partial<SegAugmentOptions> {
   ohem?: { thresh?: number; minKept?: number };
   classWeights?: number[];
   seed?: number;
+  /**
+   * Worker threads sharing each batch (Node only; default 1 = this thread). BN normalises each
+   * share with its own statistics and OHEM / ignored pixels are counted per share (as PyTorch DDP).
+   */
+  workers?: number;
   onProgress?: (p: FitProgress) => void;
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
 }
@@ -48,10 +53,25 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
   const totalSteps = stepsPerEpoch * options.epochs;
   const baseLr = options.learningRate ?? 0.01;
   const optimizer = new SGD(baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 5e-4 });
-  const lossOptions = { ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, alignCorners: model.config.backbone.alignCorners };
-  const [cropH, cropW] = augment.cropSize;
+  const settings: SegLossSettings = { cropSize: augment.cropSize, ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, ohem: options.ohem };
+  let parallel: DataParallel<SegTrainSample[]> | undefined;
   try {
-    return await fit({
+    if ((options.workers ?? 1) > 1) {
+      // Loaded lazily: worker threads are Node-only, browser bundles never see them.
+      const node = '@hrnetjs/core/node';
+      const { siblingModuleUrl, startDataParallel } = (await import(/* @vite-ignore */ node)) as typeof import('@hrnetjs/core/node');
+      const replica: SegReplicaOptions = { ...settings, config: model.config };
+      parallel = await startDataParallel<SegTrainSample[]>({
+        workers: options.workers!,
+        model,
+        optimizer,
+        replica: { url: siblingModuleUrl(import.meta.url, './seg-replica.ts', './train-replica.js'), options: replica },
+        size: (batch) => batch.length,
+        split: (batch, start, end) => batch.slice(start, end),
+        seed: options.seed ?? 1,
+      });
+    }
+    return await fit<SegTrainSample[]>({
       model,
       optimizer,
       epochs: options.epochs,
@@ -64,16 +84,14 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
         }
         return batches;
       },
-      loss: (batch) => {
-        const x = tf.tensor4d(concatArrays(batch.map((s) => s.image), (n) => new Float32Array(n)), [batch.length, cropH, cropW, 3]);
-        const y = tf.tensor3d(concatArrays(batch.map((s) => s.labels), (n) => new Int32Array(n)), [batch.length, cropH, cropW], 'int32');
-        const logits = model.forwardNamed(x).logits as tf.Tensor4D;
-        return options.ohem ? ohemCrossEntropyLoss(logits, y, { ...lossOptions, ...options.ohem }) : crossEntropyLoss(logits, y, lossOptions);
-      },
+      loss: (batch) => segBatchLoss(model, batch, settings),
+      step: parallel && (async (batch, epoch, step) => (await parallel!.step(batch, { epoch, step })).loss),
+      batchSize: (batch) => batch.length,
       onProgress: options.onProgress,
       onEpochEnd: options.onEpochEnd,
     });
   } finally {
+    await parallel?.close();
     optimizer.dispose();
   }
 }

@@ -10,12 +10,14 @@
  * BatchNorm: layers in train mode normalise each shard with its own batch statistics (PyTorch
  * DDP without SyncBatchNorm does the same), so a 2-worker step equals a 1-worker step on the
  * global batch only where BN uses running statistics (normEval / frozen BN) or there is no BN.
- * Running stats are averaged over workers (weighted by shard size) after every step.
+ * Running stats are averaged over workers (weighted by shard size) after every step. Replicas
+ * copy each BN's `normEval` and `momentum` from the coordinator's model when they start.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
 import type { Module } from '../../nn/module.js';
 import type { Optimizer } from '../optimizers.js';
+import { normSettings } from './batch-norms.js';
 import { type FromWorker, offsets, type ReplicaSpec, type SharedBuffers, type ShardContext, type ToWorker, type VariableLayout } from './protocol.js';
 import { shardRanges } from './shard.js';
 import { BOOTSTRAP, workerBootstrap, workerEntryUrl } from './worker-url.js';
@@ -116,8 +118,9 @@ export async function startDataParallel<Batch>(options: DataParallelOptions<Batc
   };
 
   const backend = options.backend ?? tf.getBackend();
+  const norms = normSettings(model);
   try {
-    await Promise.all(threads.map((_, index) => request(index, { type: 'init', index, workers: count, backend, replica: options.replica, layout, shared })));
+    await Promise.all(threads.map((_, index) => request(index, { type: 'init', index, workers: count, backend, replica: options.replica, layout, norms, shared })));
   } catch (error) {
     await close();
     throw error;

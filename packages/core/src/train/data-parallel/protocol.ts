@@ -6,6 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '../../nn/module.js';
+import type { NormSetting } from './batch-norms.js';
 
 /** Which module builds a worker's replica, and its (structured-cloneable) options. */
 export interface ReplicaSpec {
@@ -52,7 +53,7 @@ export interface SharedBuffers {
 }
 
 export type ToWorker =
-  | { type: 'init'; index: number; workers: number; backend: string; replica: ReplicaSpec; layout: VariableLayout; shared: SharedBuffers }
+  | { type: 'init'; index: number; workers: number; backend: string; replica: ReplicaSpec; layout: VariableLayout; norms: NormSetting[]; shared: SharedBuffers }
   | { type: 'step'; shard: unknown; context: ShardContext; version: number };
 
 export type FromWorker =

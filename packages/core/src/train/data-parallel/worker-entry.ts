@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parentPort } from 'node:worker_threads';
 import { useBackend } from '../../node.js';
 import { enableTraining } from '../enable-training.js';
+import { applyNormSettings } from './batch-norms.js';
 import { type FromWorker, offsets, type ToWorker, type TrainReplica } from './protocol.js';
 
 if (!parentPort) throw new Error('worker-entry runs inside a worker thread');
@@ -35,6 +36,7 @@ async function init(message: Extract<ToWorker, { type: 'init' }>): Promise<void>
   const module = (await import(message.replica.url)) as { createTrainReplica?: (options: unknown) => TrainReplica | Promise<TrainReplica> };
   if (typeof module.createTrainReplica !== 'function') throw new Error(`${message.replica.url} exports no createTrainReplica function`);
   const replica = await module.createTrainReplica(message.replica.options);
+  applyNormSettings(replica.model, message.norms);
   replica.model.setTraining(true);
   const params = replica.model.trainableVariables();
   const buffers = replica.model.bufferVariables();
