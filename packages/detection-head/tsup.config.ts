@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // train-replica: what data-parallel trainDetector workers import by URL (train-detector.ts).
+  entry: { index: 'src/index.ts', 'train-replica': 'src/train/detector-replica.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
