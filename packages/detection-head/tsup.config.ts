@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // import.meta.url (locating the data-parallel train-replica entry) needs a shim in the CommonJS build.
+  shims: true,
 });

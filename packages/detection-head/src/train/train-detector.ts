@@ -1,5 +1,6 @@
 import { createRandom, enableTraining, fit, type FitProgress, SGD, shuffledIndices } from '@hrnetjs/core';
 import type { DataParallel } from '@hrnetjs/core/node';
+import { coreNode } from './core-node.js';
 import type { FasterRCNN } from '../faster-rcnn.js';
 import { detectorBatchLoss, type DetectorLosses, type DetectorReplicaOptions } from './detector-replica.js';
 import { stepLrWithWarmup } from './lr-schedule.js';
@@ -84,9 +85,7 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
   let parallel: DataParallel<DetectionTrainSample[]> | undefined;
   try {
     if ((options.workers ?? 1) > 1) {
-      // Loaded lazily: worker threads are Node-only, browser bundles never see them.
-      const node = '@hrnetjs/core/node';
-      const { siblingModuleUrl, startDataParallel } = (await import(/* @vite-ignore */ node)) as typeof import('@hrnetjs/core/node');
+      const { siblingModuleUrl, startDataParallel } = await coreNode();
       const replica: DetectorReplicaOptions = { config: model.config, trainCfg };
       parallel = await startDataParallel<DetectionTrainSample[]>({
         workers: options.workers!,

@@ -1,5 +1,6 @@
 import { Adam, createRandom, enableTraining, fit, type FitProgress, multiStepLr, shuffledIndices } from '@hrnetjs/core';
 import type { DataParallel } from '@hrnetjs/core/node';
+import { coreNode } from './core-node.js';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { datasetForJoints } from '../datasets.js';
 import type { PoseModel } from '../pose-model.js';
@@ -67,9 +68,7 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
   let parallel: DataParallel<PoseBatch> | undefined;
   try {
     if ((options.workers ?? 1) > 1) {
-      // Loaded lazily: worker threads are Node-only, browser bundles never see them.
-      const node = '@hrnetjs/core/node';
-      const { siblingModuleUrl, startDataParallel } = (await import(/* @vite-ignore */ node)) as typeof import('@hrnetjs/core/node');
+      const { siblingModuleUrl, startDataParallel } = await coreNode();
       const replica: PoseReplicaOptions = { config: model.config, ohkm: options.ohkm };
       parallel = await startDataParallel<PoseBatch>({
         workers: options.workers!,

@@ -1,5 +1,6 @@
 import { createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices } from '@hrnetjs/core';
 import type { DataParallel } from '@hrnetjs/core/node';
+import { coreNode } from './core-node.js';
 import type { SegModel } from '../seg-model.js';
 import { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './augment.js';
 import { segBatchLoss, type SegLossSettings, type SegReplicaOptions } from './seg-replica.js';
@@ -57,9 +58,7 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
   let parallel: DataParallel<SegTrainSample[]> | undefined;
   try {
     if ((options.workers ?? 1) > 1) {
-      // Loaded lazily: worker threads are Node-only, browser bundles never see them.
-      const node = '@hrnetjs/core/node';
-      const { siblingModuleUrl, startDataParallel } = (await import(/* @vite-ignore */ node)) as typeof import('@hrnetjs/core/node');
+      const { siblingModuleUrl, startDataParallel } = await coreNode();
       const replica: SegReplicaOptions = { ...settings, config: model.config };
       parallel = await startDataParallel<SegTrainSample[]>({
         workers: options.workers!,
