@@ -21,4 +21,3 @@ export async function useBackend(requested: BackendName = 'auto', options: { was
 
 export { installNodeBackends, isResolvable } from './backend/node-backends.js';
 export * from './node/index.js';
-export * from './train/data-parallel/index.js';

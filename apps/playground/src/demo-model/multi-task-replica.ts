@@ -3,8 +3,7 @@
  * that `trainMultiTask` runs in this thread, and that data-parallel workers run on their shares.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, type ModelConfig } from '@hrnetjs/core';
-import { shardSeed, type TrainReplica } from '@hrnetjs/core/node';
+import { createRandom, type ModelConfig, shardSeed, type TrainReplica } from '@hrnetjs/core';
 import { collateSamples, type FasterRcnnTrainConfig } from '@hrnetjs/detection-head';
 import { createMultiTask, type MultiTaskModel } from '../multitask/index.js';
 import { IGNORE_LABEL, type MultiTaskSample } from './scene-targets.js';

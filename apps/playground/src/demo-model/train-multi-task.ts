@@ -3,8 +3,7 @@
  * scenes (seeded by epoch), so the model never sees an image twice and a resumed run continues
  * exactly where it stopped.
  */
-import { Adam, createRandom, enableTraining, fit, type FitProgress } from '@hrnetjs/core';
-import { type DataParallel, siblingModuleUrl, startDataParallel } from '@hrnetjs/core/node';
+import { Adam, createRandom, type DataParallel, enableTraining, fit, type FitProgress, siblingModuleUrl, startDataParallel } from '@hrnetjs/core';
 import { type DetectionTrainPipelineConfig, parseFasterRcnnTrainConfig, stepLrWithWarmup } from '@hrnetjs/detection-head';
 import type { MultiTaskModel } from '../multitask/index.js';
 import { generateScene, type SceneOptions } from '../synthetic/index.js';

@@ -4,3 +4,4 @@ export { fit, type FitOptions, type FitProgress } from './fit.js';
 export { formatDuration, formatProgress } from './progress.js';
 export { Adam, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD } from './optimizers.js';
 export { trainStep } from './train-step.js';
+export * from './data-parallel/index.js';

@@ -3,8 +3,7 @@
  * own thread and by data-parallel workers on their shares, each with its own sampler stream.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRandom, type ModelConfig } from '@hrnetjs/core';
-import { shardSeed, type TrainReplica } from '@hrnetjs/core/node';
+import { createRandom, type ModelConfig, shardSeed, type TrainReplica } from '@hrnetjs/core';
 import { FasterRCNN } from '../faster-rcnn.js';
 import { detectorForwardTrain } from './detector-loss.js';
 import type { FasterRcnnTrainConfig } from './train-config.js';

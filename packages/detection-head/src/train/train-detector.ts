@@ -1,6 +1,4 @@
-import { createRandom, enableTraining, fit, type FitProgress, SGD, shuffledIndices } from '@hrnetjs/core';
-import type { DataParallel } from '@hrnetjs/core/node';
-import { coreNode } from './core-node.js';
+import { createRandom, type DataParallel, enableTraining, fit, type FitProgress, SGD, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core';
 import type { FasterRCNN } from '../faster-rcnn.js';
 import { detectorBatchLoss, type DetectorLosses, type DetectorReplicaOptions } from './detector-replica.js';
 import { stepLrWithWarmup } from './lr-schedule.js';
@@ -85,7 +83,6 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
   let parallel: DataParallel<DetectionTrainSample[]> | undefined;
   try {
     if ((options.workers ?? 1) > 1) {
-      const { siblingModuleUrl, startDataParallel } = await coreNode();
       const replica: DetectorReplicaOptions = { config: model.config, trainCfg };
       parallel = await startDataParallel<DetectionTrainSample[]>({
         workers: options.workers!,

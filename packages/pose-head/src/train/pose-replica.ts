@@ -4,8 +4,7 @@
  * same {@link poseBatchLoss}, so one worker and N workers run the same code.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, type ModelConfig } from '@hrnetjs/core';
-import type { TrainReplica } from '@hrnetjs/core/node';
+import { concatArrays, type ModelConfig, type TrainReplica } from '@hrnetjs/core';
 import { PoseModel } from '../pose-model.js';
 import type { generateTarget } from './heatmap-target.js';
 import { jointsMseLoss, jointsOhkmMseLoss } from './joints-mse-loss.js';

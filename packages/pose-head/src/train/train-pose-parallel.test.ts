@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, createRandom, enableTraining, exportStateDict, parseModelConfig, type StateDict } from '@hrnetjs/core';
-import { batchNorms, siblingModuleUrl, startDataParallel, useBackend } from '@hrnetjs/core/node';
+import { Adam, batchNorms, createRandom, enableTraining, exportStateDict, parseModelConfig, siblingModuleUrl, startDataParallel, type StateDict } from '@hrnetjs/core';
+import { useBackend } from '@hrnetjs/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PoseModel } from '../pose-model.js';
 import { generateTarget } from './heatmap-target.js';

@@ -1,6 +1,4 @@
-import { Adam, createRandom, enableTraining, fit, type FitProgress, multiStepLr, shuffledIndices } from '@hrnetjs/core';
-import type { DataParallel } from '@hrnetjs/core/node';
-import { coreNode } from './core-node.js';
+import { Adam, createRandom, type DataParallel, enableTraining, fit, type FitProgress, multiStepLr, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { datasetForJoints } from '../datasets.js';
 import type { PoseModel } from '../pose-model.js';
@@ -68,7 +66,6 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
   let parallel: DataParallel<PoseBatch> | undefined;
   try {
     if ((options.workers ?? 1) > 1) {
-      const { siblingModuleUrl, startDataParallel } = await coreNode();
       const replica: PoseReplicaOptions = { config: model.config, ohkm: options.ohkm };
       parallel = await startDataParallel<PoseBatch>({
         workers: options.workers!,

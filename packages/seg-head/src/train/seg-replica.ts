@@ -3,8 +3,7 @@
  * `trainSegmentation` in its own thread and by data-parallel workers on their shares.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { concatArrays, type ModelConfig } from '@hrnetjs/core';
-import type { TrainReplica } from '@hrnetjs/core/node';
+import { concatArrays, type ModelConfig, type TrainReplica } from '@hrnetjs/core';
 import { SegModel } from '../seg-model.js';
 import type { SegTrainSample } from './augment.js';
 import { crossEntropyLoss, ohemCrossEntropyLoss } from './cross-entropy.js';

@@ -1,6 +1,4 @@
-import { createRandom, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices } from '@hrnetjs/core';
-import type { DataParallel } from '@hrnetjs/core/node';
-import { coreNode } from './core-node.js';
+import { createRandom, type DataParallel, enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core';
 import type { SegModel } from '../seg-model.js';
 import { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './augment.js';
 import { segBatchLoss, type SegLossSettings, type SegReplicaOptions } from './seg-replica.js';
@@ -58,7 +56,6 @@ export async function trainSegmentation(model: SegModel, data: SegExample[], opt
   let parallel: DataParallel<SegTrainSample[]> | undefined;
   try {
     if ((options.workers ?? 1) > 1) {
-      const { siblingModuleUrl, startDataParallel } = await coreNode();
       const replica: SegReplicaOptions = { ...settings, config: model.config };
       parallel = await startDataParallel<SegTrainSample[]>({
         workers: options.workers!,

@@ -1,5 +1,5 @@
 /**
- * Data-parallel training on worker threads. Each worker holds a replica of the model on its own
+ * Data-parallel training on worker threads (Node; Node built-ins are loaded when workers start). Each worker holds a replica of the model on its own
  * TF.js engine and computes the loss gradients of its share of the global batch; the coordinator
  * (the training loop's thread) averages them in worker order — weighted by shard size, since every
  * loss is a per-shard mean — and applies ONE optimizer step to its own model, then broadcasts the
@@ -14,13 +14,12 @@
  * copy each BN's `normEval` and `momentum` from the coordinator's model when they start.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Worker } from 'node:worker_threads';
 import type { Module } from '../../nn/module.js';
 import type { Optimizer } from '../optimizers.js';
 import { normSettings } from './batch-norms.js';
 import { type FromWorker, offsets, type ReplicaSpec, type SharedBuffers, type ShardContext, type ToWorker, type VariableLayout } from './protocol.js';
 import { shardRanges } from './shard.js';
-import { BOOTSTRAP, workerBootstrap, workerEntryUrl } from './worker-url.js';
+import { BOOTSTRAP, nodeBuiltin, workerBootstrap, workerEntryUrl } from './worker-url.js';
 
 export interface DataParallelOptions<Batch> {
   /** Worker threads (≥ 1); each computes the gradients of ⌈batch / workers⌉ examples or fewer. */
@@ -86,9 +85,10 @@ export async function startDataParallel<Batch>(options: DataParallelOptions<Batc
   };
   broadcast();
 
+  const { Worker } = await nodeBuiltin<typeof import('node:worker_threads')>('worker_threads');
   const entry = workerEntryUrl();
-  const boot = workerBootstrap([entry, options.replica.url]);
-  const threads = Array.from({ length: count }, () => new Worker(BOOTSTRAP, { eval: true, workerData: { entry, tsx: boot.tsx }, execArgv: boot.execArgv }));
+  const boot = await workerBootstrap([entry, options.replica.url]);
+  const threads = Array.from({ length: count }, () => new Worker(BOOTSTRAP, { workerData: { entry, tsx: boot.tsx }, execArgv: boot.execArgv }));
   // One pending reply per worker at a time: the protocol is strictly request → reply.
   const pending: Array<{ resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null> = threads.map(() => null);
   const failed: Array<Error | null> = threads.map(() => null);

@@ -2,10 +2,9 @@
  * Locating worker code. In the repository (vitest, tsx) modules are TypeScript sources, so a
  * worker registers tsx before importing them and resolves workspace packages with the `source`
  * condition; in the published dist they are plain ES modules that tsup emits as their own entries
- * next to the bundle.
+ * next to the bundle. Node built-ins are imported lazily (this file is reachable from the
+ * browser-safe entry; only starting workers needs Node).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 
 /**
  * URL of a module beside the calling one: `sourceName` when the caller runs from TypeScript
@@ -20,9 +19,21 @@ export function workerEntryUrl(): string {
   return siblingModuleUrl(import.meta.url, './worker-entry.ts', './train-worker.js');
 }
 
+/** A Node built-in, imported at run time only (bundlers leave a computed specifier alone). */
+export async function nodeBuiltin<T>(name: string): Promise<T> {
+  const specifier = `node:${name}`;
+  try {
+    return (await import(/* @vite-ignore */ specifier)) as T;
+  } catch (error) {
+    throw new Error(`data-parallel training needs Node.js worker threads (${specifier}: ${(error as Error).message})`);
+  }
+}
+
 /** How to start a worker whose entry / replica may be TypeScript: tsx's ESM API to register, execArgv. */
-export function workerBootstrap(urls: string[]): { tsx: string | null; execArgv: string[] | undefined } {
+export async function workerBootstrap(urls: string[]): Promise<{ tsx: string | null; execArgv: string[] | undefined }> {
   if (!urls.some((u) => u.endsWith('.ts'))) return { tsx: null, execArgv: undefined };
+  const { createRequire } = await nodeBuiltin<typeof import('node:module')>('module');
+  const { pathToFileURL } = await nodeBuiltin<typeof import('node:url')>('url');
   let tsxPackage: string;
   try {
     tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
@@ -32,8 +43,9 @@ export function workerBootstrap(urls: string[]): { tsx: string | null; execArgv:
   return { tsx: pathToFileURL(tsxPackage.replace(/package\.json$/, 'dist/esm/api/index.mjs')).href, execArgv: ['--conditions=source'] };
 }
 
-/** The eval'd CommonJS bootstrap of every worker: optional tsx, then the entry module. */
-export const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(workerData.tsx ? import(workerData.tsx).then((m) => m.register()) : Promise.resolve()).then(() => import(workerData.entry));
-`;
+/** Every worker's bootstrap, an ES module (data: URL): optional tsx, then the entry module. */
+export const BOOTSTRAP = new URL(
+  `data:text/javascript,${encodeURIComponent(`import { workerData } from 'node:worker_threads';
+if (workerData.tsx) (await import(workerData.tsx)).register();
+await import(workerData.entry);`)}`,
+);
