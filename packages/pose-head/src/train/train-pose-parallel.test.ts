@@ -151,4 +151,20 @@ describe('data-parallel trainPose (2 worker threads, wasm)', () => {
     [straight, first, resumed].forEach((m) => m.dispose());
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('refuses a replica that is not the same model, saying so', async () => {
+    const model = new PoseModel(tinyConfig(5));
+    const optimizer = new Adam(1e-3);
+    const start = startDataParallel<PoseBatch>({
+      workers: 1,
+      model,
+      optimizer,
+      replica: { url: siblingModuleUrl(import.meta.url, './pose-replica.ts', './train-replica.js'), options: { config: tinyConfig(17) } },
+      size: (b) => b.targets.length,
+      split: slicePoseBatch,
+    });
+    await expect(start).rejects.toThrow(/parameters \/ \d+ buffers of other sizes than the coordinator's .*the replica options must describe the same model/);
+    optimizer.dispose();
+    model.dispose();
+  });
 });

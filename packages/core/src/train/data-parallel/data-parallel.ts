@@ -99,10 +99,10 @@ export async function startDataParallel<Batch>(options: DataParallelOptions<Batc
       pending[k] = null;
     };
     worker.on('message', (m: FromWorker) => {
+      if (m.type === 'error') return fail(new Error(`training worker ${k}: ${m.message}`));
       const p = pending[k];
       pending[k] = null;
-      if (m.type === 'error') fail(new Error(`training worker ${k}: ${m.message}`));
-      else p?.resolve(m);
+      p?.resolve(m);
     });
     worker.on('error', (e) => fail(new Error(`training worker ${k} failed: ${e.message}`)));
     worker.on('exit', (code) => fail(new Error(`training worker ${k} exited (code ${code})`)));
