@@ -29,3 +29,4 @@ export { generateTarget, type HeatmapTarget, type TargetOptions } from './train/
 export { jointsDatasetSample, type PoseAugmentOptions, type PoseExample, type PoseTrainSample } from './train/joints-dataset-sample.js';
 export { jointsMseLoss, jointsOhkmMseLoss } from './train/joints-mse-loss.js';
 export { trainPose, type TrainPoseOptions } from './train/train-pose.js';
+export { type PoseBatch, poseBatchLoss, slicePoseBatch } from './train/pose-replica.js';

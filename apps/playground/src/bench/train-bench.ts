@@ -4,8 +4,9 @@
  * warm-up step (which also absorbs the workers' start-up). Tiny runs on generated scenes: the
  * figures are only as quiet as the machine.
  */
+import { Adam, siblingModuleUrl, startDataParallel } from '@hrnetjs/core';
 import { useBackend } from '@hrnetjs/core/node';
-import { trainPose } from '@hrnetjs/pose-head';
+import { type PoseBatch, slicePoseBatch, trainPose } from '@hrnetjs/pose-head';
 import { DEMO_DETECTION_PIPELINE, DEMO_SCENE, TRAIN_SEED_BASE } from '../demo-model/demo-config.js';
 import { createDemoMultiTask, createDemoPose } from '../demo-model/demo-models.js';
 import { scenePoseExamples } from '../demo-model/scene-targets.js';
@@ -60,6 +61,33 @@ async function multiTaskThroughput(workers: number): Promise<number> {
   return rate;
 }
 
+/**
+ * The serial part of a 2-worker pose step (averaging, Adam step, weight broadcast in this thread)
+ * as a share of the step: it bounds the speed-up on idle cores (Amdahl), whatever else runs here.
+ */
+async function coordinatorShare(): Promise<{ stepMs: number; coordinatorMs: number }> {
+  const model = createDemoPose();
+  const [w, h] = model.config.input.imageSize ?? [64, 96];
+  const [hw, hh] = model.config.input.heatmapSize ?? [16, 24];
+  const batch: PoseBatch = {
+    input: new Float32Array(POSE_BATCH * w * h * 3).fill(0.5),
+    targets: Array.from({ length: POSE_BATCH }, () => ({ target: new Float32Array(17 * hw * hh), targetWeight: new Float32Array(17).fill(1) })),
+  };
+  const optimizer = new Adam(1e-3);
+  const replicaUrl = siblingModuleUrl(import.meta.resolve('@hrnetjs/pose-head'), './train/pose-replica.ts', './train-replica.js');
+  const parallel = await startDataParallel<PoseBatch>({ workers: 2, model, optimizer, replica: { url: replicaUrl, options: { config: model.config } }, size: (b) => b.targets.length, split: slicePoseBatch });
+  await parallel.step(batch); // warm-up
+  const { workersMs, coordinatorMs } = { ...parallel.timing };
+  for (let i = 0; i < STEPS; i++) await parallel.step(batch);
+  const t = parallel.timing;
+  await parallel.close();
+  model.setTraining(false);
+  optimizer.dispose();
+  model.dispose();
+  const coordinator = (t.coordinatorMs - coordinatorMs) / STEPS;
+  return { stepMs: (t.workersMs - workersMs) / STEPS + coordinator, coordinatorMs: coordinator };
+}
+
 async function main(): Promise<void> {
   await useBackend('wasm');
   console.log(`\ntraining throughput (wasm, ${STEPS} timed steps after 1 warm-up; pose batch ${POSE_BATCH}, multi-task batch ${MULTI_TASK_BATCH})`);
@@ -70,6 +98,12 @@ async function main(): Promise<void> {
     const cells = rates.map((r) => `${r.toFixed(2)} ex/s`.padStart(14)).join('');
     console.log(`${name.padEnd(12)}${cells}   ${rates.length > 1 ? `${(rates[rates.length - 1] / rates[0]).toFixed(2)}×` : ''}`);
   }
+  const share = await coordinatorShare();
+  const s = share.coordinatorMs / share.stepMs;
+  console.log(
+    `pose, 2 workers: ${share.stepMs.toFixed(0)} ms per step, of which ${share.coordinatorMs.toFixed(1)} ms (${(100 * s).toFixed(1)}%) serial in the coordinator ` +
+      `→ ≈ ${(2 - s).toFixed(2)}× on 2 idle cores (1 worker would do the workers' part alone)`,
+  );
 }
 
 main().then(

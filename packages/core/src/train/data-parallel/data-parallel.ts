@@ -47,6 +47,11 @@ export interface AveragedGradients {
 
 export interface DataParallel<Batch> {
   readonly workers: number;
+  /**
+   * Milliseconds spent so far waiting for the workers' gradients, and in this thread (averaging,
+   * optimizer step, broadcast): the serial part that bounds the speed-up.
+   */
+  readonly timing: { steps: number; workersMs: number; coordinatorMs: number };
   /** Loss and gradients of `batch`, averaged over the workers' shards (no step taken). */
   gradients(batch: Batch, where?: { epoch: number; step: number }): Promise<AveragedGradients>;
   /** One optimizer step on `batch`: gradients, one update of the coordinator's model, broadcast. */
@@ -126,17 +131,20 @@ export async function startDataParallel<Batch>(options: DataParallelOptions<Batc
     throw error;
   }
 
+  const timing = { steps: 0, workersMs: 0, coordinatorMs: 0 };
   const gradients = async (batch: Batch, where = { epoch: 0, step: 0 }): Promise<AveragedGradients> => {
     const n = options.size(batch);
     if (!(n > 0)) throw new Error('data-parallel training: empty batch');
     const ranges = shardRanges(n, count);
     const active = ranges.map(([a, b], k) => ({ k, a, b })).filter(({ a, b }) => b > a);
+    const sent = performance.now();
     const replies = await Promise.all(
       active.map(({ k, a, b }) => {
         const context: ShardContext = { ...where, worker: k, workers: count, seed: options.seed ?? 0 };
         return request(k, { type: 'step', shard: options.split(batch, a, b), context, version });
       }),
     );
+    timing.workersMs += performance.now() - sent;
     // Fixed order (worker 0, 1, …) and float64 accumulation: the same sum on every run.
     const weightOf = active.map(({ a, b }) => (b - a) / n);
     const averaged = params.map((_, i) => {
@@ -170,8 +178,11 @@ export async function startDataParallel<Batch>(options: DataParallelOptions<Batc
 
   return {
     workers: count,
+    timing,
     gradients,
     async step(batch, where) {
+      const started = performance.now();
+      const workersBefore = timing.workersMs;
       const { loss, metrics, grads: averaged } = await gradients(batch, where);
       const named: Record<string, tf.Tensor> = {};
       averaged.forEach((g, i) => {
@@ -183,6 +194,8 @@ export async function startDataParallel<Batch>(options: DataParallelOptions<Batc
         tf.dispose(Object.values(named));
       }
       broadcast();
+      timing.steps++;
+      timing.coordinatorMs += performance.now() - started - (timing.workersMs - workersBefore);
       return { loss, metrics };
     },
     close,
