@@ -4,6 +4,7 @@
  * warm-up step (which also absorbs the workers' start-up). Tiny runs on generated scenes: the
  * figures are only as quiet as the machine.
  */
+import { Worker } from 'node:worker_threads';
 import { Adam, siblingModuleUrl, startDataParallel } from '@hrnetjs/core';
 import { useBackend } from '@hrnetjs/core/node';
 import { type PoseBatch, slicePoseBatch, trainPose } from '@hrnetjs/pose-head';
@@ -62,6 +63,18 @@ async function multiTaskThroughput(workers: number): Promise<number> {
 }
 
 /**
+ * What this machine gives two threads right now, relative to one: a pure-JS spin alone, then on
+ * two worker threads at once. On a shared machine the training speed-ups are bounded by it.
+ */
+async function threadCapacity(): Promise<number> {
+  const code = `const t = performance.now(); let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; (await import('node:worker_threads')).parentPort.postMessage(performance.now() - t + 0 * x);`;
+  const spin = () => new Promise<number>((resolve, reject) => new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`)).once('message', resolve).once('error', reject));
+  const alone = await spin();
+  const together = await Promise.all([spin(), spin()]);
+  return (2 * alone) / Math.max(...together);
+}
+
+/**
  * The serial part of a 2-worker pose step (averaging, Adam step, weight broadcast in this thread)
  * as a share of the step: it bounds the speed-up on idle cores (Amdahl), whatever else runs here.
  */
@@ -90,6 +103,7 @@ async function coordinatorShare(): Promise<{ stepMs: number; coordinatorMs: numb
 
 async function main(): Promise<void> {
   await useBackend('wasm');
+  const capacity = await threadCapacity();
   console.log(`\ntraining throughput (wasm, ${STEPS} timed steps after 1 warm-up; pose batch ${POSE_BATCH}, multi-task batch ${MULTI_TASK_BATCH})`);
   console.log(`loop        ${WORKERS.map((n) => `${n} worker${n === 1 ? ' ' : 's'}`.padStart(14)).join('')}   speed-up`);
   for (const [name, measure] of [['pose', poseThroughput], ['multi-task', multiTaskThroughput]] as const) {
@@ -98,6 +112,8 @@ async function main(): Promise<void> {
     const cells = rates.map((r) => `${r.toFixed(2)} ex/s`.padStart(14)).join('');
     console.log(`${name.padEnd(12)}${cells}   ${rates.length > 1 ? `${(rates[rates.length - 1] / rates[0]).toFixed(2)}×` : ''}`);
   }
+  const after = await threadCapacity();
+  console.log(`(2 threads got ${capacity.toFixed(2)}× / ${after.toFixed(2)}× the work of 1 thread here before / after, pure-JS spin: the ceiling of these speed-ups)`);
   const share = await coordinatorShare();
   const s = share.coordinatorMs / share.stepMs;
   console.log(
