@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts', 'src/ops.ts'],
+  // train-worker: the data-parallel gradient worker, started by URL beside the bundle (worker-url.ts).
+  entry: { index: 'src/index.ts', node: 'src/node.ts', ops: 'src/ops.ts', 'train-worker': 'src/train/data-parallel/worker-entry.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -35,5 +35,7 @@ export {
 export { decodeMask, encodeMask, maskArea, maskIou, maskToBbox, mergeMasks, polygonToRle, type Rle, type RleCounts, segmentationToRle } from './eval/index.js';
 export { type DType, fromNCHW, numel, type StateDict, type TensorData, type TensorValues, toNCHW } from './tensor/index.js';
 export { Adam, enableTraining, type FitOptions, type FitProgress, fit, multiStepLr, type Optimizer, type OptimizerState, polyLr, SGD, setBatchNormMomentum, trainableVariablesByKey } from './train/index.js';
+// Progress lines of the training loops (examples/s, loss, ETA).
+export { formatDuration, formatProgress } from './train/index.js';
 // The engine choice of the pipelines (tfjs or an onnxruntime session over `model.toOnnx()`).
 export { type EngineName, type HostTensor, type NetworkRunner, ONNX_OPSET, type OnnxSession, onnxRunner, tfjsRunner } from './onnx/index.js';

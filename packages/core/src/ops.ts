@@ -31,3 +31,4 @@ export { countsFromString, countsToString, maskToCounts } from './eval/index.js'
 export { concatArrays } from './tensor/index.js';
 export { conv2dFilterGrad, conv2dTrainable, trainStep } from './train/index.js';
 export { ONNX_IR_VERSION, type OnnxAttribute, type OnnxDim, OnnxGraph, type OnnxWeightDtype, ProtoWriter, resizeBilinearLikeOnnx, sumOnnx, upsampleNearestOnnx } from './onnx/index.js';
+export * from './train/data-parallel/index.js';

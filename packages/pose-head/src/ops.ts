@@ -19,3 +19,4 @@ export { type OksCandidate, oksIou, oksNms, rescorePoses } from './oks-nms.js';
 export { generateTarget, type HeatmapTarget, type TargetOptions } from './train/heatmap-target.js';
 export { jointsDatasetSample, type PoseAugmentOptions, type PoseExample, type PoseTrainSample } from './train/joints-dataset-sample.js';
 export { jointsMseLoss, jointsOhkmMseLoss } from './train/joints-mse-loss.js';
+export { type PoseBatch, poseBatchLoss, slicePoseBatch } from './train/pose-replica.js';

@@ -3,19 +3,22 @@
  * training code, on the wasm backend, and writes them (float16 safetensors) next to the app:
  *   apps/playground/weights/demo-multitask.safetensors   segmentation + Faster R-CNN, one backbone
  *   apps/playground/weights/demo-pose.safetensors        top-down pose
- * The two models train in parallel child processes (one per core). After every epoch each writes a
- * resumable checkpoint (weights + optimizer + epoch) to .train-demo/; `--resume` continues from it.
+ * Each model trains data-parallel on `--workers N` worker threads (default: every core); with one
+ * worker the two models train in parallel child processes instead, else one after the other. After
+ * every epoch each writes a resumable checkpoint (weights + optimizer + epoch) to .train-demo/;
+ * `--resume` continues from it (with the same worker count it equals an uninterrupted run).
  *
  * `--export` writes the weights of the latest resumable checkpoint without training (a snapshot).
  *
- * Usage: pnpm train:demo [--task all|multitask|pose] [--resume] [--export] [--out <dir>] [--epochs N] [--scenes N]
+ * Usage: pnpm train:demo [--task all|multitask|pose] [--workers N] [--resume] [--export] [--out <dir>] [--epochs N] [--scenes N]
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Adam, encodeSafetensors, exportStateDict, type TaskModel } from '@hrnetjs/core';
+import { Adam, encodeSafetensors, exportStateDict, type FitProgress, formatProgress, type TaskModel } from '@hrnetjs/core';
 import { useBackend } from '@hrnetjs/core/node';
 import { trainPose } from '@hrnetjs/pose-head';
 import { generateScene } from '../synthetic/index.js';
@@ -43,10 +46,11 @@ interface Args {
   out: string;
   epochs?: number;
   scenes?: number;
+  workers: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { task: 'all', resume: false, exportOnly: false, out: defaultWeightsDir() };
+  const args: Args = { task: 'all', resume: false, exportOnly: false, out: defaultWeightsDir(), workers: availableParallelism() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -68,7 +72,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--out') args.out = resolve(value());
     else if (a === '--epochs') args.epochs = positive(value());
     else if (a === '--scenes') args.scenes = positive(value());
-    else throw new Error(`unknown option ${a}; usage: train:demo [--task all|multitask|pose] [--resume] [--export] [--out <dir>] [--epochs N] [--scenes N]`);
+    else if (a === '--workers') args.workers = positive(value());
+    else throw new Error(`unknown option ${a}; usage: train:demo [--task all|multitask|pose] [--workers N] [--resume] [--export] [--out <dir>] [--epochs N] [--scenes N]`);
   }
   return args;
 }
@@ -113,21 +118,25 @@ async function trainTask(task: Task, args: Args): Promise<void> {
   const optimizer = new Adam(recipe.learningRate);
   const steps = [...recipe.lrSteps];
   const seedBase = TRAIN_SEED_BASE + recipe.seedOffset;
-  console.log(`[${task}] backend ${info.name}; ${epochs} epochs × ${scenesPerEpoch} scenes, batch ${recipe.batchSize}, Adam ${recipe.learningRate} (×0.1 from epochs ${steps.join(', ')})${resumed ? `; resuming after epoch ${startEpoch}` : ''}`);
+  const workers = args.workers;
+  console.log(`[${task}] backend ${info.name}; ${epochs} epochs × ${scenesPerEpoch} scenes, batch ${recipe.batchSize}, Adam ${recipe.learningRate} (×0.1 from epochs ${steps.join(', ')}), ${workers} worker${workers === 1 ? '' : 's'}${resumed ? `; resuming after epoch ${startEpoch}` : ''}`);
+  if (resumed && (resumed.labels.workers ?? '1') !== String(workers)) {
+    console.log(`[${task}] note: the checkpoint was trained with ${resumed.labels.workers ?? 1} worker(s); continuing with ${workers} gives other numbers than an uninterrupted run`);
+  }
   const start = performance.now();
   let lastPrint = 0;
   const onEpochEnd = async (epoch: number, meanLoss: number) => {
     // Variables exist while training: the optimizer slots are saved against them.
-    await writeAtomic(statePath, encodeTrainingState(model, optimizer, { epochsDone: epoch + 1, labels: { task } }));
+    await writeAtomic(statePath, encodeTrainingState(model, optimizer, { epochsDone: epoch + 1, labels: { task, workers: String(workers) } }));
     const elapsed = performance.now() - start;
     const left = (elapsed / (epoch + 1 - startEpoch)) * (epochs - epoch - 1);
     console.log(`[${task}] epoch ${epoch + 1}/${epochs} mean loss ${meanLoss.toFixed(4)}  ${clock(elapsed)} elapsed, ~${clock(left)} left`);
   };
-  const progress = (epoch: number, step: number, of: number, loss: number, detail = '') => {
+  const progress = (p: FitProgress, detail = '') => {
     const now = performance.now();
-    if (now - lastPrint < 20_000 && step + 1 !== of) return;
+    if (now - lastPrint < 20_000 && p.step + 1 !== p.stepsInEpoch) return;
     lastPrint = now;
-    console.log(`[${task}] epoch ${epoch + 1}/${epochs} step ${step + 1}/${of} loss ${loss.toFixed(4)}${detail}`);
+    console.log(`[${task}] ${formatProgress(p)}${detail}`);
   };
   if (resumed) {
     // Slots are matched to variables, which exist once the model is in training mode.
@@ -148,10 +157,11 @@ async function trainTask(task: Task, args: Args): Promise<void> {
       steps,
       startEpoch,
       optimizer,
+      workers,
       onEpochEnd,
       onProgress: (p) => {
         const l = p.losses;
-        progress(p.epoch, p.step, p.stepsInEpoch, p.loss, ` (rpn ${l.lossRpnCls.toFixed(3)}+${l.lossRpnBbox.toFixed(3)}, rcnn ${l.lossCls.toFixed(3)}+${l.lossBbox.toFixed(3)}, seg ${l.lossSeg.toFixed(3)})`);
+        progress(p, ` (rpn ${l.lossRpnCls.toFixed(3)}+${l.lossRpnBbox.toFixed(3)}, rcnn ${l.lossCls.toFixed(3)}+${l.lossBbox.toFixed(3)}, seg ${l.lossSeg.toFixed(3)})`);
       },
     });
   } else {
@@ -170,7 +180,8 @@ async function trainTask(task: Task, args: Args): Promise<void> {
       sigma: 2,
       seed: seedBase + 1,
       onEpochEnd,
-      onProgress: (p) => progress(p.epoch, p.step, p.stepsInEpoch, p.loss),
+      workers,
+      onProgress: (p) => progress(p),
     });
   }
   model.setTraining(false);
@@ -178,23 +189,22 @@ async function trainTask(task: Task, args: Args): Promise<void> {
   console.log(`[${task}] wrote ${await writeWeights(task, model, args.out, epochs)} after ${clock(performance.now() - start)}`);
 }
 
-/** Both tasks in parallel child processes, their lines prefixed by task. */
-async function trainAll(argv: string[]): Promise<void> {
+/** Both tasks in child processes, their lines prefixed by task: in parallel on one worker each, else one after the other. */
+async function trainAll(argv: string[], workers: number): Promise<void> {
   const start = performance.now();
-  const runs = (['multitask', 'pose'] as const).map(
-    (task) =>
-      new Promise<void>((done, fail) => {
-        const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv, '--task', task], { stdio: 'inherit' });
-        child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${task} training exited with code ${code}`))));
-      }),
-  );
-  await Promise.all(runs);
+  const run = (task: Task) =>
+    new Promise<void>((done, fail) => {
+      const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...argv, '--task', task], { stdio: 'inherit' });
+      child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`${task} training exited with code ${code}`))));
+    });
+  if (workers === 1) await Promise.all((['multitask', 'pose'] as const).map(run));
+  else for (const task of ['multitask', 'pose'] as const) await run(task);
   console.log(`train:demo finished in ${clock(performance.now() - start)}`);
 }
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
-  if (args.task === 'all') await trainAll(argv.filter((a, i) => a !== '--task' && argv[i - 1] !== '--task'));
+  if (args.task === 'all') await trainAll(argv.filter((a, i) => a !== '--task' && argv[i - 1] !== '--task'), args.workers);
   else await trainTask(args.task, args);
 }
 

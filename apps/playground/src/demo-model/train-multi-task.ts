@@ -3,17 +3,17 @@
  * scenes (seeded by epoch), so the model never sees an image twice and a resumed run continues
  * exactly where it stopped.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { Adam, enableTraining, fit, type FitProgress } from '@hrnetjs/core';
-import { createRandom } from '@hrnetjs/core/ops';
+import { createRandom, type DataParallel, siblingModuleUrl, startDataParallel } from '@hrnetjs/core/ops';
 import { type DetectionTrainPipelineConfig, parseFasterRcnnTrainConfig } from '@hrnetjs/detection-head';
-import { collateSamples, stepLrWithWarmup } from '@hrnetjs/detection-head/ops';
+import { stepLrWithWarmup } from '@hrnetjs/detection-head/ops';
 import type { MultiTaskModel } from '../multitask/index.js';
 import { generateScene, type SceneOptions } from '../synthetic/index.js';
-import { IGNORE_LABEL, multiTaskSample, type MultiTaskSample } from './scene-targets.js';
+import { multiTaskBatchLoss, type MultiTaskLosses, multiTaskReplicaOptions } from './multi-task-replica.js';
+import { multiTaskSample, type MultiTaskSample } from './scene-targets.js';
 
 export interface MultiTaskTrainProgress extends FitProgress {
-  losses: { lossRpnCls: number; lossRpnBbox: number; lossCls: number; lossBbox: number; lossSeg: number };
+  losses: MultiTaskLosses;
 }
 
 export interface TrainMultiTaskOptions {
@@ -32,6 +32,11 @@ export interface TrainMultiTaskOptions {
   gamma?: number;
   segWeight?: number;
   startEpoch?: number;
+  /**
+   * Worker threads sharing each batch (default 1: this thread, the original loop). With N > 1 the
+   * RPN / RoI samplers of each share draw from a stream seeded by (seedBase, epoch, step, worker).
+   */
+  workers?: number;
   /** Caller-owned optimizer (resume with its state); default a new Adam. */
   optimizer?: Adam;
   onProgress?: (progress: MultiTaskTrainProgress) => void;
@@ -50,8 +55,21 @@ export async function trainMultiTask(model: MultiTaskModel, options: TrainMultiT
   const stepsPerEpoch = Math.ceil(scenesPerEpoch / batchSize);
   const optimizer = options.optimizer ?? new Adam(options.learningRate);
   let random = createRandom(1);
-  let last: MultiTaskTrainProgress['losses'] = { lossRpnCls: 0, lossRpnBbox: 0, lossCls: 0, lossBbox: 0, lossSeg: 0 };
+  let last: MultiTaskLosses = { lossRpnCls: 0, lossRpnBbox: 0, lossCls: 0, lossBbox: 0, lossSeg: 0 };
+  const settings = { trainCfg, segWeight: options.segWeight };
+  let parallel: DataParallel<MultiTaskSample[]> | undefined;
   try {
+    if ((options.workers ?? 1) > 1) {
+      parallel = await startDataParallel<MultiTaskSample[]>({
+        workers: options.workers!,
+        model,
+        optimizer,
+        replica: { url: siblingModuleUrl(import.meta.url, './multi-task-replica.ts', './multi-task-replica.js'), options: multiTaskReplicaOptions(model, settings) },
+        size: (batch) => batch.length,
+        split: (batch, start, end) => batch.slice(start, end),
+        seed: seedBase,
+      });
+    }
     return await fit<MultiTaskSample[]>({
       model,
       optimizer,
@@ -72,27 +90,23 @@ export async function trainMultiTask(model: MultiTaskModel, options: TrainMultiT
         }
       },
       loss: (batch) => {
-        const { data, shape } = collateSamples(batch);
-        const [, H, W] = shape;
-        const labels = new Int32Array(batch.length * H * W).fill(IGNORE_LABEL);
-        batch.forEach((s, i) => {
-          const [h, w] = s.shape;
-          for (let y = 0; y < h; y++) labels.set(s.labels.subarray(y * w, (y + 1) * w), (i * H + y) * W);
-        });
-        const losses = model.trainLosses(tf.tensor4d(data, shape), batch, tf.tensor3d(labels, [batch.length, H, W], 'int32'), {
-          trainCfg,
-          random,
-          segWeight: options.segWeight,
-          ignoreLabel: IGNORE_LABEL,
-        });
-        const read = (t: tf.Scalar) => t.dataSync()[0];
-        last = { lossRpnCls: read(losses.lossRpnCls), lossRpnBbox: read(losses.lossRpnBbox), lossCls: read(losses.lossCls), lossBbox: read(losses.lossBbox), lossSeg: read(losses.lossSeg) };
-        return losses.total;
+        const { total, terms } = multiTaskBatchLoss(model, batch, settings, random);
+        last = terms;
+        return total;
       },
+      step:
+        parallel &&
+        (async (batch, epoch, step) => {
+          const { loss, metrics } = await parallel!.step(batch, { epoch, step });
+          last = metrics as MultiTaskLosses;
+          return loss;
+        }),
+      batchSize: (batch) => batch.length,
       onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, losses: last })),
       onEpochEnd: options.onEpochEnd,
     });
   } finally {
+    await parallel?.close();
     if (!options.optimizer) optimizer.dispose();
   }
 }

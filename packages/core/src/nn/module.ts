@@ -156,6 +156,12 @@ export abstract class Module {
     return own.concat(...this.childEntries.map(([, m]) => m?.trainableVariables() ?? []));
   }
 
+  /** Non-trainable variables (BN running stats) of this subtree, in the order of {@link trainableVariables}. */
+  bufferVariables(): tf.Variable[] {
+    const own = [...this.variables.values()].filter((v) => !v.trainable);
+    return own.concat(...this.childEntries.map(([, m]) => m?.bufferVariables() ?? []));
+  }
+
   /** Copies variable values back into the entries and frees the variables. */
   private commitVariables(): void {
     for (const [name, v] of this.variables) {

@@ -6,10 +6,17 @@ import { trainStep } from './train-step.js';
 /** Progress of a {@link fit} run, reported after every step. */
 export interface FitProgress {
   epoch: number;
+  /** Epochs of the run (the last epoch is `epochs − 1`). */
+  epochs: number;
   step: number;
   stepsInEpoch: number;
   loss: number;
   learningRate: number;
+  /** Seconds since this run started, and the estimated seconds left (at the run's mean step time). */
+  elapsedSeconds: number;
+  etaSeconds: number;
+  /** Examples per second over this run (when {@link FitOptions.batchSize} is given). */
+  examplesPerSecond?: number;
 }
 
 /** What {@link fit} trains, on what, and how it reports. */
@@ -26,6 +33,13 @@ export interface FitOptions<Batch> {
   /** Learning rate of an epoch / step (schedules); default: the optimizer's own. */
   learningRate?: (epoch: number, step: number) => number;
   onProgress?: (progress: FitProgress) => void;
+  /** Examples in a batch (for the progress' examples/s). */
+  batchSize?: (batch: Batch) => number;
+  /**
+   * Runs one step elsewhere and returns its loss (data-parallel workers); default
+   * {@link trainStep} on `model` in this thread with `loss`.
+   */
+  step?: (batch: Batch, epoch: number, step: number) => Promise<number>;
   /** Called after each epoch, e.g. to save a checkpoint. */
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
 }
@@ -38,17 +52,35 @@ export interface FitOptions<Batch> {
 export async function fit<Batch>(options: FitOptions<Batch>): Promise<number[]> {
   const { model, optimizer, epochs, startEpoch = 0 } = options;
   const history: number[] = [];
+  const started = performance.now();
+  let stepsDone = 0;
+  let examplesDone = 0;
   model.setTraining(true);
   try {
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
       const batches = [...options.batches(epoch)];
       let total = 0;
-      batches.forEach((batch, step) => {
+      for (let step = 0; step < batches.length; step++) {
+        const batch = batches[step];
         if (options.learningRate) optimizer.learningRate = options.learningRate(epoch, step);
-        const loss = trainStep(model, optimizer, () => options.loss(batch));
+        const loss = options.step ? await options.step(batch, epoch, step) : trainStep(model, optimizer, () => options.loss(batch));
         total += loss;
-        options.onProgress?.({ epoch, step, stepsInEpoch: batches.length, loss, learningRate: optimizer.learningRate });
-      });
+        stepsDone++;
+        if (options.batchSize) examplesDone += options.batchSize(batch);
+        const elapsedSeconds = (performance.now() - started) / 1000;
+        const stepsLeft = batches.length - step - 1 + (epochs - epoch - 1) * batches.length;
+        options.onProgress?.({
+          epoch,
+          epochs,
+          step,
+          stepsInEpoch: batches.length,
+          loss,
+          learningRate: optimizer.learningRate,
+          elapsedSeconds,
+          etaSeconds: (elapsedSeconds / stepsDone) * stepsLeft,
+          ...(options.batchSize && { examplesPerSecond: examplesDone / elapsedSeconds }),
+        });
+      }
       const mean = total / Math.max(batches.length, 1);
       history.push(mean);
       await options.onEpochEnd?.(epoch, mean);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseModelConfig } from '@hrnetjs/core';
+import { exportStateDict, parseModelConfig } from '@hrnetjs/core';
 import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
@@ -77,7 +77,7 @@ describe('trainDetector (mmdet 2.x Faster R-CNN training) on wasm', () => {
       },
     });
     console.log('epoch mean losses', history.map((v) => v.toFixed(3)).join(' '));
-    const mean = (from: number, to: number, key: keyof DetectorTrainProgress['losses']) => steps.slice(from, to).reduce((a, s) => a + s.losses[key], 0) / (to - from);
+    const mean = (from: number, to: number, key: keyof DetectorTrainProgress['losses']) => steps.slice(from, to).reduce((a, s) => a + (s.losses[key] ?? 0), 0) / (to - from);
     const terms = ['lossRpnCls', 'lossRpnBbox', 'lossCls', 'lossBbox'] as const;
     console.log('first epoch / last 2 epochs', terms.map((k) => `${k} ${mean(0, 2, k).toFixed(3)} → ${mean(36, 40, k).toFixed(3)}`).join(', '));
     expect(steps).toHaveLength(40);
@@ -92,6 +92,31 @@ describe('trainDetector (mmdet 2.x Faster R-CNN training) on wasm', () => {
     expect(history[0] / history[history.length - 1]).toBeGreaterThan(1.5);
     // After the first step created the optimizer's momentum buffers, every step leaves the same count.
     expect(new Set(tensorsAfterStep.slice(1)).size).toBe(1);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('trainDetector on 2 worker threads', () => {
+  it('trains with norm_eval mirrored in the replicas: backbone BN running stats stay put, weights move, loss terms finite, no tensor left', async () => {
+    const model = tinyDetector();
+    const initial = exportStateDict(model);
+    const before = tf.memory().numTensors;
+    const steps: DetectorTrainProgress[] = [];
+    await trainDetector(model, syntheticScenes(4, 64, 11), { epochs: 1, batchSize: 4, learningRate: 0.02, warmupIters: 1, pipeline: { imgScale: [64, 64] }, seed: 5, workers: 2, onProgress: (p) => steps.push(p) });
+    expect(steps).toHaveLength(1);
+    for (const v of Object.values(steps[0].losses)) expect(Number.isFinite(v)).toBe(true);
+    expect(steps[0].losses.lossRpnCls).toBeGreaterThan(0);
+    const trained = exportStateDict(model);
+    const moved = (key: string) => {
+      const [a, b] = [initial.get(key)!.values as Float32Array, trained.get(key)!.values as Float32Array];
+      return a.some((v, i) => v !== b[i]);
+    };
+    const keys = [...initial.keys()];
+    const stats = keys.filter((k) => k.startsWith('backbone.') && /running_(mean|var)$/.test(k));
+    expect(stats.length).toBeGreaterThan(10);
+    expect(stats.filter(moved)).toEqual([]);
+    expect(keys.filter((k) => k.startsWith('rpn_head.') && moved(k)).length).toBeGreaterThan(0);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

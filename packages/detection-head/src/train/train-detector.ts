@@ -1,13 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { enableTraining, fit, type FitProgress, SGD } from '@hrnetjs/core';
-import { createRandom, shuffledIndices } from '@hrnetjs/core/ops';
+import { createRandom, type DataParallel, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core/ops';
 import type { FasterRCNN } from '../faster-rcnn.js';
-import { detectorForwardTrain } from './detector-loss.js';
+import { detectorBatchLoss, type DetectorLossValues, type DetectorReplicaOptions } from './detector-replica.js';
 import { stepLrWithWarmup } from './lr-schedule.js';
 import { freezeBatchNormStats } from './norm-eval.js';
 import { defaultFasterRcnnTrainConfig, type FasterRcnnTrainConfig, parseFasterRcnnTrainConfig } from './train-config.js';
 import {
-  collateSamples,
   type DetectionExample,
   type DetectionTrainPipelineConfig,
   type DetectionTrainSample,
@@ -16,9 +14,9 @@ import {
   validGroundTruth,
 } from './train-pipeline.js';
 
-/** Progress after every step: the total and mmdet's four loss terms of that step. */
+/** Progress after every step: the total and mmdet's loss terms of that step. */
 export interface DetectorTrainProgress extends FitProgress {
-  losses: { lossRpnCls: number; lossRpnBbox: number; lossCls: number; lossBbox: number };
+  losses: DetectorLossValues;
   /** Mask R-CNN's `loss_mask` of that step (models with a mask head, trained on examples with masks). */
   lossMask?: number;
 }
@@ -46,6 +44,12 @@ export interface TrainDetectorOptions {
   /** First epoch to run (resuming: weights and optimizer state are the caller's). */
   startEpoch?: number;
   seed?: number;
+  /**
+   * Worker threads sharing each batch (Node only; default 1 = this thread). Each share's RPN / RoI
+   * samplers draw from a stream seeded by (seed, epoch, step, worker); losses are per-share means
+   * averaged over the shares, as mmdet's multi-GPU training.
+   */
+  workers?: number;
   onProgress?: (progress: DetectorTrainProgress) => void;
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
 }
@@ -78,9 +82,21 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
   const stepsPerEpoch = Math.ceil(annotated.length / batchSize);
   const optimizer = new SGD(schedule.baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 1e-4 });
   const restoreBn = (options.normEval ?? true) ? freezeBatchNormStats(model.features.backbone) : () => {};
-  let last = { lossRpnCls: 0, lossRpnBbox: 0, lossCls: 0, lossBbox: 0 };
-  let lastMask: number | undefined;
+  let last: DetectorLossValues = { lossRpnCls: 0, lossRpnBbox: 0, lossCls: 0, lossBbox: 0 };
+  let parallel: DataParallel<DetectionTrainSample[]> | undefined;
   try {
+    if ((options.workers ?? 1) > 1) {
+      const replica: DetectorReplicaOptions = { config: model.config, trainCfg };
+      parallel = await startDataParallel<DetectionTrainSample[]>({
+        workers: options.workers!,
+        model,
+        optimizer,
+        replica: { url: siblingModuleUrl(import.meta.url, './detector-replica.ts', './train-replica.js'), options: replica },
+        size: (batch) => batch.length,
+        split: (batch, start, end) => batch.slice(start, end),
+        seed: options.seed ?? 1,
+      });
+    }
     return await fit<DetectionTrainSample[]>({
       model,
       optimizer,
@@ -96,17 +112,23 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
         return batches;
       },
       loss: (batch) => {
-        const { data, shape } = collateSamples(batch);
-        const losses = detectorForwardTrain(model, tf.tensor4d(data, shape), batch, trainCfg, random);
-        const read = (t: tf.Scalar) => t.dataSync()[0];
-        last = { lossRpnCls: read(losses.lossRpnCls), lossRpnBbox: read(losses.lossRpnBbox), lossCls: read(losses.lossCls), lossBbox: read(losses.lossBbox) };
-        lastMask = losses.lossMask ? read(losses.lossMask) : undefined;
-        return losses.total;
+        const { total, terms } = detectorBatchLoss(model, batch, trainCfg, random);
+        last = terms;
+        return total;
       },
-      onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, losses: last, ...(lastMask === undefined ? {} : { lossMask: lastMask }) })),
+      step:
+        parallel &&
+        (async (batch, epoch, step) => {
+          const { loss, metrics } = await parallel!.step(batch, { epoch, step });
+          last = metrics as DetectorLossValues;
+          return loss;
+        }),
+      batchSize: (batch) => batch.length,
+      onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, losses: last, ...(last.lossMask === undefined ? {} : { lossMask: last.lossMask }) })),
       onEpochEnd: options.onEpochEnd,
     });
   } finally {
+    await parallel?.close();
     restoreBn();
     optimizer.dispose();
   }

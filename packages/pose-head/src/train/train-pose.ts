@@ -1,12 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { Adam, enableTraining, fit, type FitProgress, multiStepLr } from '@hrnetjs/core';
-import { concatArrays, createRandom, shuffledIndices } from '@hrnetjs/core/ops';
+import { createRandom, type DataParallel, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core/ops';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { datasetForJoints } from '../datasets.js';
 import type { PoseModel } from '../pose-model.js';
 import { generateTarget } from './heatmap-target.js';
 import { jointsDatasetSample, type PoseAugmentOptions, type PoseExample } from './joints-dataset-sample.js';
-import { jointsMseLoss, jointsOhkmMseLoss } from './joints-mse-loss.js';
+import { type PoseBatch, type PoseReplicaOptions, poseBatchLoss, poseTrainSizes, slicePoseBatch } from './pose-replica.js';
 
 /** Options of {@link trainPose} (official yaml TRAIN.* / DATASET.* defaults). */
 export interface TrainPoseOptions extends Partial<Omit<PoseAugmentOptions, 'inputSize' | 'dataset'>> {
@@ -25,6 +24,12 @@ export interface TrainPoseOptions extends Partial<Omit<PoseAugmentOptions, 'inpu
   startEpoch?: number;
   /** Optimizer to step (default: a new Adam at `learningRate`); the caller keeps and disposes it. */
   optimizer?: Adam;
+  /**
+   * Worker threads computing the gradients of each batch's shares (Node only; default 1 = this
+   * thread, today's loop). N workers: deterministic for a seed and N; BN layers normalise each
+   * share with its own statistics (as PyTorch DDP without SyncBN).
+   */
+  workers?: number;
   onProgress?: (p: FitProgress) => void;
   /** After every epoch: save a checkpoint here (`writeCheckpointFile(path, exportStateDict(model))`). */
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
@@ -40,8 +45,7 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
   await enableTraining();
   const head = model.config.head;
   if (head.type !== 'pose') throw new Error('trainPose needs a pose model');
-  const inputSize = (model.config.input.imageSize ?? [192, 256]) as [number, number];
-  const heatmapSize = (model.config.input.heatmapSize ?? [inputSize[0] / 4, inputSize[1] / 4]) as [number, number];
+  const { inputSize, heatmapSize } = poseTrainSizes(model.config);
   const dataset = datasetForJoints(head.numJoints);
   const isCoco = dataset.name === 'coco';
   const augment: PoseAugmentOptions = {
@@ -60,11 +64,21 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
   const seed = options.seed ?? 1;
   const baseLr = options.learningRate ?? 1e-3;
   const optimizer = options.optimizer ?? new Adam(baseLr);
-  const [w, h] = inputSize;
-  const [hw, hh] = heatmapSize;
-  const joints = head.numJoints;
+  let parallel: DataParallel<PoseBatch> | undefined;
   try {
-    return await fit({
+    if ((options.workers ?? 1) > 1) {
+      const replica: PoseReplicaOptions = { config: model.config, ohkm: options.ohkm };
+      parallel = await startDataParallel<PoseBatch>({
+        workers: options.workers!,
+        model,
+        optimizer,
+        replica: { url: siblingModuleUrl(import.meta.url, './pose-replica.ts', './train-replica.js'), options: replica },
+        size: (b) => b.targets.length,
+        split: slicePoseBatch,
+        seed,
+      });
+    }
+    return await fit<PoseBatch>({
       model,
       optimizer,
       epochs: options.epochs,
@@ -75,7 +89,7 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
         const random = createRandom(Math.imul(seed, 0x9e3779b1) + epoch);
         const epochExamples = typeof examples === 'function' ? examples(epoch) : examples;
         const order = shuffledIndices(epochExamples.length, random);
-        const batches = [];
+        const batches: PoseBatch[] = [];
         for (let b = 0; b < order.length; b += batchSize) {
           const samples = order.slice(b, b + batchSize).map((i) => jointsDatasetSample(epochExamples[i], augment, random));
           const targets = samples.map((s) => generateTarget(s.joints, s.visibility, { imageSize: inputSize, heatmapSize, sigma }));
@@ -83,19 +97,14 @@ export async function trainPose(model: PoseModel, examples: PoseExample[] | ((ep
         }
         return batches;
       },
-      loss: ({ input, targets }) => {
-        const n = targets.length;
-        const x = tf.tensor4d(input, [n, h, w, 3]);
-        // Targets are [J, H, W] per sample; the network's heatmaps are NHWC.
-        const target = tf.transpose(tf.tensor4d(concatArrays(targets.map((t) => t.target), (n) => new Float32Array(n)), [n, joints, hh, hw]), [0, 2, 3, 1]) as tf.Tensor4D;
-        const weight = tf.tensor2d(concatArrays(targets.map((t) => t.targetWeight), (n) => new Float32Array(n)), [n, joints]);
-        const heatmaps = model.forwardNamed(x).heatmaps as tf.Tensor4D;
-        return options.ohkm ? jointsOhkmMseLoss(heatmaps, target, weight, options.ohkm.topK) : jointsMseLoss(heatmaps, target, weight);
-      },
+      loss: (batch) => poseBatchLoss(model, batch, options.ohkm),
+      step: parallel && (async (batch, epoch, step) => (await parallel!.step(batch, { epoch, step })).loss),
+      batchSize: (batch) => batch.targets.length,
       onProgress: options.onProgress,
       onEpochEnd: options.onEpochEnd,
     });
   } finally {
+    await parallel?.close();
     if (!options.optimizer) optimizer.dispose();
   }
 }

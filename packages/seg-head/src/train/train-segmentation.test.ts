@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { parseModelConfig } from '@hrnetjs/core';
+import { exportStateDict, parseModelConfig } from '@hrnetjs/core';
 import { createRandom } from '@hrnetjs/core/ops';
 import { useBackend } from '@hrnetjs/core/node';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,35 @@ describe('trainSegmentation (official losses and augmentation) on wasm', () => {
     });
     expect(history[0] / history[history.length - 1]).toBeGreaterThan(2);
     model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('trainSegmentation on 2 worker threads', () => {
+  it('is deterministic for a seed and worker count, moves the BN running stats (averaged over workers), leaks nothing', async () => {
+    await useBackend('wasm');
+    const stage = (n: number, channels: number[]) => ({ NUM_MODULES: 1, NUM_BRANCHES: n, BLOCK: 'BASIC', NUM_BLOCKS: Array(n).fill(1), NUM_CHANNELS: channels, FUSE_METHOD: 'SUM' });
+    const config = parseModelConfig({
+      MODEL: { NAME: 'seg_hrnet', EXTRA: { FINAL_CONV_KERNEL: 1, STAGE1: { ...stage(1, [4]), BLOCK: 'BOTTLENECK' }, STAGE2: stage(2, [4, 8]), STAGE3: stage(3, [4, 8, 8]), STAGE4: stage(4, [4, 8, 8, 8]) } },
+      DATASET: { NUM_CLASSES: 3 },
+    });
+    const initial = exportStateDict(new SegModel(config));
+    const before = tf.memory().numTensors;
+    const run = async () => {
+      const model = new SegModel(config);
+      model.load(initial);
+      const history = await trainSegmentation(model, syntheticScenes(4, 32, 5), { epochs: 1, batchSize: 4, baseSize: 32, cropSize: [32, 32], scaleFactor: 4, seed: 3, workers: 2 });
+      const weights = exportStateDict(model);
+      model.dispose();
+      return { history, weights };
+    };
+    const [a, b] = [await run(), await run()];
+    expect(Number.isFinite(a.history[0])).toBe(true);
+    expect(b.history).toEqual(a.history);
+    for (const [key, t] of a.weights) expect([key, t.values]).toEqual([key, b.weights.get(key)!.values]);
+    const stats = initial.get('last_layer.1.running_mean')!.values as Float32Array;
+    const trained = a.weights.get('last_layer.1.running_mean')!.values as Float32Array;
+    expect(trained.some((v, i) => Math.abs(v - stats[i]) > 1e-6)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

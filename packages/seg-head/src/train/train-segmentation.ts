@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { enableTraining, fit, type FitProgress, polyLr, type RgbImage, SGD, setBatchNormMomentum } from '@hrnetjs/core';
-import { concatArrays, createRandom, shuffledIndices } from '@hrnetjs/core/ops';
+import { enableTraining, fit, type FitProgress, polyLr, type RgbImage, setBatchNormMomentum, SGD } from '@hrnetjs/core';
+import { createRandom, type DataParallel, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core/ops';
+import { defaultBalanceWeights } from './balanced-loss.js';
 import type { SegNetwork } from '../seg-network.js';
-import { augmentSegSample, type SegAugmentOptions } from './augment.js';
-import { balancedSegLoss, defaultBalanceWeights } from './balanced-loss.js';
+import { augmentSegSample, type SegAugmentOptions, type SegTrainSample } from './augment.js';
+import { segBatchLoss, type SegLossSettings, type SegReplicaOptions, trainedOutputs } from './seg-replica.js';
 
 /** An annotated image: RGB pixels and one class id per pixel (row-major, ignoreLabel = unlabelled). */
 export interface SegExample {
@@ -30,6 +30,11 @@ export interface TrainSegmentationOptions extends Partial<SegAugmentOptions> {
   /** LOSS.BALANCE_WEIGHTS, one per output ([aux, main] for HRNet-OCR); default: the yaml's, else [0.4, 1] / [1]. */
   balanceWeights?: number[];
   seed?: number;
+  /**
+   * Worker threads sharing each batch (Node only; default 1 = this thread). BN normalises each
+   * share with its own statistics and OHEM / ignored pixels are counted per share (as PyTorch DDP).
+   */
+  workers?: number;
   onProgress?: (p: FitProgress) => void;
   onEpochEnd?: (epoch: number, meanLoss: number) => void | Promise<void>;
 }
@@ -57,16 +62,28 @@ export async function trainSegmentation(model: SegNetwork, data: SegExample[], o
   const baseLr = options.learningRate ?? 0.01;
   setBatchNormMomentum(model, options.bnMomentum ?? 0.01);
   const optimizer = new SGD(baseLr, { momentum: options.momentum ?? 0.9, weightDecay: options.weightDecay ?? 5e-4 });
-  const lossOptions = { ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, alignCorners: model.config.backbone.alignCorners, ohem: options.ohem };
   const balanceWeights = options.balanceWeights ?? defaultBalanceWeights(model.config);
+  const settings: SegLossSettings = { cropSize: augment.cropSize, ignoreLabel: augment.ignoreLabel, classWeights: options.classWeights, ohem: options.ohem, balanceWeights };
   // HRNet-OCR trains both outputs, [aux, main] in the official order; HRNetV2 has one.
-  const outputNames = model.config.head.type === 'seg' && model.config.head.ocr ? ['aux', 'logits'] : ['logits'];
+  const outputNames = trainedOutputs(model);
   if (balanceWeights.length !== outputNames.length) {
     throw new Error(`balanceWeights has ${balanceWeights.length} weight(s) but the model trains ${outputNames.length} output(s) (${outputNames.join(', ')})`);
   }
-  const [cropH, cropW] = augment.cropSize;
+  let parallel: DataParallel<SegTrainSample[]> | undefined;
   try {
-    return await fit({
+    if ((options.workers ?? 1) > 1) {
+      const replica: SegReplicaOptions = { ...settings, config: model.config };
+      parallel = await startDataParallel<SegTrainSample[]>({
+        workers: options.workers!,
+        model,
+        optimizer,
+        replica: { url: siblingModuleUrl(import.meta.url, './seg-replica.ts', './train-replica.js'), options: replica },
+        size: (batch) => batch.length,
+        split: (batch, start, end) => batch.slice(start, end),
+        seed: options.seed ?? 1,
+      });
+    }
+    return await fit<SegTrainSample[]>({
       model,
       optimizer,
       epochs: options.epochs,
@@ -79,16 +96,14 @@ export async function trainSegmentation(model: SegNetwork, data: SegExample[], o
         }
         return batches;
       },
-      loss: (batch) => {
-        const x = tf.tensor4d(concatArrays(batch.map((s) => s.image), (n) => new Float32Array(n)), [batch.length, cropH, cropW, 3]);
-        const y = tf.tensor3d(concatArrays(batch.map((s) => s.labels), (n) => new Int32Array(n)), [batch.length, cropH, cropW], 'int32');
-        const named = model.forwardNamed(x);
-        return balancedSegLoss(outputNames.map((n) => named[n] as tf.Tensor4D), y, balanceWeights, lossOptions);
-      },
+      loss: (batch) => segBatchLoss(model, batch, settings),
+      step: parallel && (async (batch, epoch, step) => (await parallel!.step(batch, { epoch, step })).loss),
+      batchSize: (batch) => batch.length,
       onProgress: options.onProgress,
       onEpochEnd: options.onEpochEnd,
     });
   } finally {
+    await parallel?.close();
     optimizer.dispose();
   }
 }
