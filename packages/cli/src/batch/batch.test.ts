@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeImage, evaluateCoco } from '@hrnetjs/core';
+import { type Box, boxToXywh, decodeImage, evaluateCoco } from '@hrnetjs/core';
 import { readNpyFile } from '@hrnetjs/core/node';
 import { fixturePath } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,13 +51,13 @@ function resultFiles(out: string, ext = '.json'): string[] {
 }
 
 /** A COCO gt whose annotations are the given predictions moved by growing offsets: stats strictly between 0 and 1. */
-function keypointGt(docs: Array<{ id: number; poses: Array<{ box: { width: number; height: number }; keypoints: Array<{ x: number; y: number }> }> }>) {
+function keypointGt(docs: Array<{ id: number; poses: Array<{ box: Box; keypoints: Array<{ x: number; y: number }> }> }>) {
   return {
     images: docs.map((d) => ({ id: d.id, file_name: `${d.id}.png`, width: 96, height: 128 })),
     categories: [{ id: 1, name: 'person', keypoints: Array.from({ length: 17 }, (_, j) => `k${j}`), skeleton: [] }],
     annotations: docs.map((d, i) => {
       const shift = [1, 6, 25][i % 3];
-      const { width, height } = d.poses[0].box;
+      const [, , width, height] = boxToXywh(d.poses[0].box);
       return {
         id: i + 1, image_id: d.id, category_id: 1, iscrowd: 0, num_keypoints: 17, area: width * height, bbox: [0, 0, width, height],
         keypoints: d.poses[0].keypoints.flatMap((k) => [k.x + shift, k.y - shift, 2]),
