@@ -12,7 +12,7 @@ class ConvModule extends Module {
 }
 
 /**
- * HRFPN (spec §6.1): branches upsampled bilinearly by 2^i and concatenated, a 1×1 reduction conv,
+ * HRFPN: branches upsampled bilinearly by 2^i and concatenated, a 1×1 reduction conv,
  * an average- (or max-) pooled pyramid of `numOuts` levels, one 3×3 conv per level.
  * Key names follow mmdet 2.x (`reduction_conv.conv`, `fpn_convs.{i}.conv`) or the
  * HRNet-Object-Detection fork (`reduction_conv.0`, `fpn_conv.{i}`), per `keyStyle`.

@@ -130,7 +130,7 @@ export class HighResolutionModule extends Module {
   }
 }
 
-/** Nearest ×2^k only lines up when every branch size halves exactly (spec §9.5). */
+/** Nearest ×2^k only lines up when every branch size halves exactly. */
 function checkedSize(t: tf.Tensor4D, height: number, width: number, i: number, j: number): tf.Tensor4D {
   if (t.shape[1] !== height || t.shape[2] !== width) {
     throw new Error(

@@ -18,7 +18,7 @@ export function readFamily(value: unknown, path: string): ModelFamily {
 
 /**
  * `layer1` of the pose family. `pose_hrnet.py` hard-codes it (4 Bottlenecks of 64 planes) and never
- * reads `MODEL.EXTRA.STAGE1`, so a pose yaml's STAGE1, if any, is ignored (spec §1.3, §2.2).
+ * reads `MODEL.EXTRA.STAGE1`, so a pose yaml's STAGE1, if any, is ignored.
  */
 export function poseStage1(): StageConfig {
   return { numModules: 1, numBranches: 1, block: 'BOTTLENECK', numBlocks: [4], numChannels: [64], fuseMethod: 'SUM' };
@@ -28,18 +28,18 @@ export function poseStage1(): StageConfig {
 export interface FamilyDefaultsOptions {
   /** Bilinear `align_corners`; only read by the seg family's bilinear fuse upsampling. Default false. */
   alignCorners?: boolean;
-  /** Default 'standard'; 'inplace-abn' for SEG-master and `*_torch04` checkpoints (spec §9.2). */
+  /** Default 'standard'; 'inplace-abn' for SEG-master and `*_torch04` checkpoints. */
   batchNorm?: BackboneConfig['batchNorm'];
 }
 
-/** The backbone fields the official families disagree on (spec §2.8), plus pose's fixed layer1. */
+/** The backbone fields the official families disagree on, plus pose's fixed layer1. */
 export type FamilyDefaults = Pick<BackboneConfig, 'upsample' | 'alignCorners' | 'multiScaleOutput' | 'batchNorm'> & {
   /** Present only when the family fixes layer1 regardless of the config (pose). */
   stage1?: StageConfig;
 };
 
 /**
- * Per-family backbone defaults (spec §2.8):
+ * Per-family backbone defaults:
  * - pose: nearest fuse upsampling, the last stage fuses into branch 0 only (`multi_scale_output`
  *   false), layer1 fixed to 4×BOTTLENECK(64);
  * - seg: bilinear-to-size upsampling, align_corners false (pytorch-v1.1 / master; the HRNet-OCR

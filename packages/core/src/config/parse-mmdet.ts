@@ -18,7 +18,7 @@ import type { BackboneConfig, HRFPNConfig, InputConfig, ModelConfig } from './ty
 
 /**
  * Registered backbone names: `HRNet` (mmdet 1.x/2.x/3.x), `HighResolutionNet` and
- * `SyncHighResolutionNet` (HRNet-Object-Detection fork, same keys — spec §2.5).
+ * `SyncHighResolutionNet` (HRNet-Object-Detection fork, same keys).
  */
 const HRNET_TYPES = ['HRNet', 'HighResolutionNet', 'SyncHighResolutionNet'] as const;
 const DET_FORK_TYPES: readonly string[] = ['HighResolutionNet', 'SyncHighResolutionNet'];

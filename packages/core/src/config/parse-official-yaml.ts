@@ -30,7 +30,7 @@ const NAME_TO_FAMILY: Record<string, Exclude<ModelFamily, 'mmdet'>> = {
 /**
  * Keys that only the HRNet-OCR branch's `lib/config/default.py` declares. yacs rejects unknown
  * keys, so a yaml carrying one of them was written for that branch — whose default for
- * `MODEL.ALIGN_CORNERS` is True (its ade20k/cocostuff seg_hrnet yamls rely on it, spec §5.2).
+ * `MODEL.ALIGN_CORNERS` is True (its ade20k/cocostuff seg_hrnet yamls rely on it).
  */
 const OCR_BRANCH_KEYS: ReadonlyArray<readonly [string, string]> = [
   ['MODEL', 'NUM_OUTPUTS'],

@@ -67,7 +67,7 @@ export function branchOutputChannels(stage: StageConfig): number[] {
  *
  * Rule enforced: stage k has exactly k branches. The official builders would accept other counts
  * (a transition can add several branches), but no published config does it, the key grammar of
- * spec §1.5/§2.1 assumes one new branch per stage, and the cls head and HRFPN need exactly four
+ * the official code assumes one new branch per stage, and the cls head and HRFPN need exactly four
  * outputs — so anything else is far more likely a typo than a design.
  * layer1 must be one module of one branch: the official code ignores STAGE1's NUM_MODULES and
  * NUM_BRANCHES, so a value other than 1 there means the config does not say what its author thinks.

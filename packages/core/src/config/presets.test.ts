@@ -117,7 +117,7 @@ describe('preset list', () => {
     expect(preset.backbone.stage1.block).toBe('BOTTLENECK');
   });
 
-  it.each(EXPECTED_IDS as PresetId[])('%s matches the spec §3 stage table', (id) => {
+  it.each(EXPECTED_IDS as PresetId[])('%s matches the official stage table', (id) => {
     expect(stageTable(id)).toEqual(SPEC_TABLE[variantOf(id)]);
   });
 });

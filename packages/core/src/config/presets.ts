@@ -162,12 +162,12 @@ function cls(variant: HRNetVariant, configName: string, checkpoints: string[]): 
     officialRepo: CLS_REPO,
     officialConfig: `experiments/cls_hrnet_${configName}_sgd_lr5e-2_wd1e-4_bs32_x100.yaml`,
     checkpoints,
-    notes: 'Evaluation transform: resize the short side to 256, center-crop 224 (spec §7.2).',
+    notes: 'Evaluation transform: resize the short side to 256, center-crop 224.',
   };
 }
 
 /**
- * mmdet 2.x `faster_rcnn_r50_fpn` heads and test settings as used by the HRNet configs (spec §6.2);
+ * mmdet 2.x `faster_rcnn_r50_fpn` heads and test settings as used by the HRNet configs;
  * training-only entries (losses, assigners, samplers) are left out.
  */
 function fasterRcnnDetector(): Record<string, unknown> {
@@ -317,7 +317,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     checkpoints: ['hrnet_w48_cityscapes_cls19_1024x2048_trainset.pth', 'hrnet_cs_8090_torch11.pth'],
     notes:
       "align_corners false (pytorch-v1.1 / the OCR branch's seg_hrnet_w48_train yaml). hrnet_cs_8090_torch11.pth is " +
-      "standard BN; a copy of the trainset file produced by the PyTorch 0.4.1 master branch is InPlaceABN — use batchNorm 'inplace-abn' for it (spec §1.9).",
+      "standard BN; a copy of the trainset file produced by the PyTorch 0.4.1 master branch is InPlaceABN — use batchNorm 'inplace-abn' for it.",
   },
   'seg-cityscapes-w18-small-v1': {
     description: 'HRNetV2-W18-Small-v1 semantic segmentation, Cityscapes 19 classes, 2048×1024',
@@ -356,7 +356,7 @@ const RECORDS: Record<PresetId, PresetRecord> = {
     officialConfig: 'experiments/ade20k/seg_hrnet_w48_520x520_sgd_lr2e-2_wd1e-4_bs_16_epoch120.yaml',
     checkpoints: ['hrnet_ade20k_4312_torch04.pth'],
     notes:
-      'align_corners TRUE: the HRNet-OCR ade20k yaml leaves MODEL.ALIGN_CORNERS at its default (spec §5.2, §9.1). ' +
+      'align_corners TRUE: the HRNet-OCR ade20k yaml leaves MODEL.ALIGN_CORNERS at its default. ' +
       "_torch04 = trained with InPlaceABNSync: load it with batchNorm 'inplace-abn' (|γ|+ε scale, no num_batches_tracked); the preset keeps " +
       'the standard BN of the current code so its keys equal the official state_dict. Test: resize short side to 520, pad to /8.',
   },

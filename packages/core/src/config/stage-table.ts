@@ -1,6 +1,6 @@
 import type { StageConfig } from './types.js';
 
-/** The published backbone variants (spec §3). */
+/** The published backbone variants. */
 export type HRNetVariant = 'w18-small-v1' | 'w18-small-v2' | 'w18' | 'w30' | 'w32' | 'w40' | 'w44' | 'w48' | 'w64';
 
 interface VariantRow {

@@ -14,7 +14,7 @@ export interface StageConfig {
   fuseMethod: 'SUM';
 }
 
-/** The official code families (spec §2): they share the backbone but differ in details. */
+/** The official code families: they share the backbone but differ in details. */
 export type ModelFamily = 'pose' | 'seg' | 'cls' | 'mmdet';
 
 /**
@@ -77,7 +77,7 @@ export interface ClsHeadConfig {
   numClasses: number;
 }
 
-/** mmdet HRFPN neck (`neck.*` keys), see spec §6.1. */
+/** mmdet HRFPN neck (`neck.*` keys). */
 export interface HRFPNConfig {
   inChannels: number[];
   outChannels: number;

@@ -9,7 +9,7 @@ import type { OnnxGraph } from '../onnx/onnx-graph.js';
 const HEAD_CHANNELS = [32, 64, 128, 256];
 
 /**
- * The ImageNet head of cls_hrnet.py (spec §7.1): one Bottleneck per branch (`incre_modules`),
+ * The ImageNet head of cls_hrnet.py: one Bottleneck per branch (`incre_modules`),
  * stride-2 convs merging high → low resolution (`downsamp_modules`), a 1×1 conv to 2048
  * (`final_layer`), global average pooling and `classifier`. Keys are mounted at the model root.
  */

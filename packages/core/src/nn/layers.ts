@@ -145,7 +145,7 @@ export class Conv2d extends Module {
 
 /**
  * `nn.BatchNorm2d` in eval mode. `inplace-abn` reproduces InPlaceABNSync checkpoints
- * (`*_torch04`), whose kernel uses |γ| + ε as the scale (spec §9.2); they carry no
+ * (`*_torch04`), whose kernel uses |γ| + ε as the scale; they carry no
  * `num_batches_tracked`.
  */
 export class BatchNorm2d extends Module {

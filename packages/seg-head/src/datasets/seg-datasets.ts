@@ -71,7 +71,7 @@ export const SEG_DATASETS: Readonly<Record<SegDatasetId, SegDatasetInfo>> = {
     id: 'pascal_ctx',
     classes: PASCAL_CONTEXT_CLASSES,
     palette: getPalette(PASCAL_CONTEXT_CLASSES.length),
-    // The yamls say −1; with reduce_zero_label on uint8 labels, unlabelled (0) wraps to 255 (spec §9.22).
+    // The yamls say −1; with reduce_zero_label on uint8 labels, unlabelled (0) wraps to 255.
     ignoreLabel: -1,
     flipPairs: [],
     multiScaleMode: 'base',

@@ -55,7 +55,7 @@ function ocrTest(dataset: SegDatasetId, numClasses: number, size: number, evalSc
   return { dataset, numClasses, alignCorners: true, baseSize: size, cropSize: [size, size], scales: [1], flip: false, evalScales, evalFlip: true };
 }
 
-/** Test settings per seg preset (spec §5.2, official yamls and READMEs). */
+/** Test settings per seg preset (official yamls and READMEs). */
 export const SEG_PRESET_TESTS: Readonly<Record<SegPresetId, SegPresetTest>> = {
   'seg-cityscapes-w48': CITYSCAPES,
   'seg-cityscapes-w18-small-v1': CITYSCAPES,
