@@ -71,12 +71,7 @@ export class ProtoWriter {
 
   /** bytes field; the array is referenced until `finish`. */
   bytes(field: number, data: Uint8Array): this {
-    this.tag(field, 2);
-    this.varint(data.length);
-    this.flush();
-    this.parts.push(data);
-    this.size += data.length;
-    return this;
+    return this.lengthDelimited(field, data);
   }
 
   /**
@@ -84,6 +79,11 @@ export class ProtoWriter {
    * initializer never exists twice (its source array can be freed right after).
    */
   lazyBytes(field: number, data: LazyBytes): this {
+    return this.lengthDelimited(field, data);
+  }
+
+  /** Tag, length and a part appended as it is (copied or written only in `finish`). */
+  private lengthDelimited(field: number, data: Uint8Array | LazyBytes): this {
     this.tag(field, 2);
     this.varint(data.length);
     this.flush();
