@@ -3,16 +3,25 @@ import { createOrtSession, isOnnxRuntimeAvailable, type OrtExecutionProvider } f
 import { type FasterRCNN, type TwoStageRoIHead, twoStageKind } from '@hrnetjs/detection-head';
 import { CliError } from './cli-error.js';
 import type { Options } from './commands/command.js';
+import { userPath } from './paths.js';
 
 const ENGINES: EngineName[] = ['tfjs', 'onnxruntime', 'auto'];
 const PROVIDERS: OrtExecutionProvider[] = ['cpu', 'webgpu', 'cuda'];
 
-/** The `--engine`, `--ep` and `--threads` options every network-running command takes. */
+/** The `--engine`, `--ep`, `--threads` and `--ort-cache` options every network-running command takes. */
 export const ENGINE_OPTIONS = {
   engine: { type: 'string' },
   ep: { type: 'string' },
   threads: { type: 'string' },
+  'ort-cache': { type: 'string' },
 } as const;
+
+/** `--ort-cache <dir>`: where onnxruntime keeps graphs optimized for this CPU (see `optimizedModelCache`). */
+export function ortCacheOption(options: Options): string | undefined {
+  const dir = options.string('ort-cache');
+  if (dir === '') throw new CliError('--ort-cache needs a folder');
+  return dir === undefined ? undefined : userPath(dir);
+}
 
 /** What `--engine` resolved to, and how to open ONNX sessions with `--ep` / `--threads`. */
 export interface EngineChoice {
@@ -38,10 +47,15 @@ export async function resolveEngine(options: Options): Promise<EngineChoice> {
   if (engine === 'onnxruntime' && requested === 'onnxruntime' && !(await isOnnxRuntimeAvailable())) {
     throw new CliError('--engine onnxruntime needs the optional dependency onnxruntime-node (npm install onnxruntime-node@1.30.0)');
   }
-  if (engine === 'tfjs' && requested === 'tfjs' && (options.string('ep') !== undefined || threadsText !== undefined)) {
-    throw new CliError('--ep and --threads choose how onnxruntime runs: add --engine onnxruntime (or auto)');
+  const cache = ortCacheOption(options);
+  if (engine === 'tfjs' && requested === 'tfjs' && (options.string('ep') !== undefined || threadsText !== undefined || cache !== undefined)) {
+    throw new CliError('--ep, --threads and --ort-cache choose how onnxruntime runs: add --engine onnxruntime (or auto)');
   }
-  return { engine, auto: requested === 'auto', createSession: (bytes) => createOrtSession(bytes, { executionProvider: ep, intraOpNumThreads: threads }) };
+  return {
+    engine,
+    auto: requested === 'auto',
+    createSession: (bytes) => createOrtSession(bytes, { executionProvider: ep, intraOpNumThreads: threads, optimizedModelCache: cache }),
+  };
 }
 
 /** A network runner over the model's ONNX export, and the session to release afterwards. */

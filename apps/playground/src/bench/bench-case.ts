@@ -15,6 +15,8 @@ export interface BenchCase {
   onnxPath?: string;
   engine: 'tfjs-wasm' | 'ort-cpu' | 'ort-webgpu';
   threads: number;
+  /** ort-cpu: load the graph that onnxruntime optimized for this CPU from this folder (`optimizedModelCache`). */
+  ortCache?: string;
   runs: number;
   warmup: number;
 }
@@ -38,7 +40,7 @@ async function time(runs: number, warmup: number, step: () => Promise<void>): Pr
 /** An ORT session over the model's .onnx file (how a deployment loads it: no weights in the JS heap). */
 function ortSession(c: BenchCase): Promise<OnnxSession> {
   if (!c.onnxPath) throw new Error('an onnxruntime case needs onnxPath');
-  return createOrtSession(c.onnxPath, { executionProvider: c.engine === 'ort-webgpu' ? 'webgpu' : 'cpu', intraOpNumThreads: c.threads });
+  return createOrtSession(c.onnxPath, { executionProvider: c.engine === 'ort-webgpu' ? 'webgpu' : 'cpu', intraOpNumThreads: c.threads, optimizedModelCache: c.ortCache });
 }
 
 async function forwardCase(c: BenchCase & { model: BenchModelId }): Promise<Record<string, number>> {
@@ -91,9 +93,13 @@ async function main(): Promise<void> {
   const c = JSON.parse(process.argv[2]) as BenchCase;
   c.threads ||= availableParallelism();
   try {
+    // What the process holds before any model (Node, tsx, TF.js, onnxruntime's library): the rest of
+    // the peak is the model's own.
+    if (c.engine !== 'tfjs-wasm') await import('onnxruntime-node');
+    const baseMB = process.memoryUsage().rss / 2 ** 20;
     const result = c.model === 'pose-pipeline-5' ? await pipelineCase(c) : await forwardCase(c as BenchCase & { model: BenchModelId });
     const rssMB = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(`${JSON.stringify({ ...result, rssMB })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, rssMB, modelMB: rssMB - baseMB })}\n`);
   } catch (e) {
     process.stdout.write(`${JSON.stringify({ error: (e as Error).message.split('\n')[0] })}\n`);
   }

@@ -3,11 +3,13 @@
  * 256×192, W48 seg 512×1024 and Faster R-CNN W32 800×1344 (backbone + HRFPN + RPN convs) on
  * tfjs-wasm, onnxruntime CPU with 1 thread and with all cores, and onnxruntime WebGPU where it
  * starts; then the top-down pose pipeline with 5 people. Each measurement runs in its own child
- * process (peak RSS per model). Random weights; median of a few runs after warm-up (BENCH_RUNS
+ * process (peak RSS per model, and the model's own part of it: the peak minus what the process held
+ * before loading it). ORT CPU rows load the graph onnxruntime optimized for this CPU from a bench
+ * cache (`optimizedModelCache`); the "(fresh)" row optimizes in-process, as without the cache. Random weights; median of a few runs after warm-up (BENCH_RUNS
  * overrides the count). Timings on a shared machine are noisy: read them as rough ratios.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { availableParallelism } from 'node:os';
@@ -26,17 +28,24 @@ interface Row {
   ms: number;
   gflops: number;
   rssMB: number;
+  /** Peak RSS minus what the process held before loading the model. */
+  modelMB: number;
+  /** ort-cpu: the session loaded the graph onnxruntime had optimized for this CPU (optimizedModelCache). */
+  optimizedCache: boolean;
   msPerPerson?: number;
   bareForwardMs?: number;
   error?: string;
 }
 
 const CASE_SCRIPT = fileURLToPath(new URL('./bench-case.ts', import.meta.url));
-const ALL_ENGINES: Array<[BenchCase['engine'], number]> = [
-  ['tfjs-wasm', 1],
-  ['ort-cpu', 1],
-  ['ort-cpu', availableParallelism()],
-  ['ort-webgpu', availableParallelism()],
+// [engine, threads, optimized-graph cache]: ORT CPU rows load the graph optimized for this CPU (as a
+// deployment with `optimizedModelCache` does); one row without it shows what the cache saves.
+const ALL_ENGINES: Array<[BenchCase['engine'], number, boolean]> = [
+  ['tfjs-wasm', 1, false],
+  ['ort-cpu', 1, true],
+  ['ort-cpu', availableParallelism(), true],
+  ['ort-cpu', availableParallelism(), false],
+  ['ort-webgpu', availableParallelism(), false],
 ];
 
 function runCase(c: BenchCase): Record<string, number | string> {
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
   await useBackend('wasm');
   const rows: Row[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'hrnet-bench-'));
+  const ortCache = join(dir, 'ort-optimized');
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (const model of models) {
     const id = model === 'pose-pipeline-5' ? 'pose-w32-256x192' : model;
@@ -73,15 +83,25 @@ async function main(): Promise<void> {
     writeFileSync(onnxPath, net.toOnnx());
     net.dispose();
     const modelRows: Row[] = [];
-    for (const [engine, threads] of engines) {
-      const r = runCase({ model, engine, threads, onnxPath, ...runs(model, engine) });
-      const row: Row = { model, engine, threads, ms: Number(r.ms ?? NaN), gflops: (2 * macs) / (Number(r.ms) * 1e6), rssMB: Number(r.rssMB ?? NaN) };
+    const weightsMB = statSync(onnxPath).size / 2 ** 20;
+    for (const [engine, threads, cached] of engines) {
+      const r = runCase({ model, engine, threads, onnxPath, ortCache: cached ? ortCache : undefined, ...runs(model, engine) });
+      const row: Row = {
+        model,
+        engine,
+        threads,
+        ms: Number(r.ms ?? NaN),
+        gflops: (2 * macs) / (Number(r.ms) * 1e6),
+        rssMB: Number(r.rssMB ?? NaN),
+        modelMB: Number(r.modelMB ?? NaN),
+        optimizedCache: cached,
+      };
       if (r.msPerPerson !== undefined) Object.assign(row, { msPerPerson: r.msPerPerson, bareForwardMs: r.bareForwardMs });
       if (r.error) row.error = String(r.error);
       modelRows.push(row);
       rows.push(row);
     }
-    print(model, (2 * macs) / 1e9, modelRows);
+    print(model, (2 * macs) / 1e9, weightsMB, modelRows);
   }
   if (values.json) {
     const file = userPath(values.json); // relative to where the user typed `pnpm bench`
@@ -90,17 +110,19 @@ async function main(): Promise<void> {
   }
 }
 
-function print(model: string, gflop: number, rows: Row[]): void {
+function print(model: string, gflop: number, weightsMB: number, rows: Row[]): void {
   const base = rows.find((r) => !r.error);
-  console.log(`\n${model} (${gflop.toFixed(1)} GFLOP per ${model.includes('pipeline') ? 'image' : 'forward'}, batch 1)`);
-  console.log(`engine        threads   median ms   GFLOP/s   speed-up vs first   peak RSS MB${model.includes('pipeline') ? '   ms/person   bare forward ms   ratio' : ''}`);
+  console.log(`\n${model} (${gflop.toFixed(1)} GFLOP per ${model.includes('pipeline') ? 'image' : 'forward'}, batch 1; weights ${weightsMB.toFixed(0)} MB in float32)`);
+  console.log(`engine            threads   median ms   GFLOP/s   speed-up vs first   peak RSS MB   model's MB (× weights)${model.includes('pipeline') ? '   ms/person   bare forward ms   ratio' : ''}`);
   for (const r of rows) {
+    const label = `${r.engine}${r.engine === 'ort-cpu' && !r.optimizedCache ? ' (fresh)' : ''}`;
     if (r.error) {
       const reason = /Failed to get a WebGPU adapter[^\n]*/.exec(r.error)?.[0] ?? r.error;
-      console.log(`${r.engine.padEnd(13)} ${String(r.threads).padStart(7)}   unavailable: ${reason}`);
+      console.log(`${label.padEnd(17)} ${String(r.threads).padStart(7)}   unavailable: ${reason}`);
       continue;
     }
-    let line = `${r.engine.padEnd(13)} ${String(r.threads).padStart(7)} ${r.ms.toFixed(1).padStart(11)} ${r.gflops.toFixed(1).padStart(9)} ${`${((base?.ms ?? r.ms) / r.ms).toFixed(2)}×`.padStart(19)} ${r.rssMB.toFixed(0).padStart(13)}`;
+    const own = `${r.modelMB.toFixed(0)} (${(r.modelMB / weightsMB).toFixed(2)}×)`;
+    let line = `${label.padEnd(17)} ${String(r.threads).padStart(7)} ${r.ms.toFixed(1).padStart(11)} ${r.gflops.toFixed(1).padStart(9)} ${`${((base?.ms ?? r.ms) / r.ms).toFixed(2)}×`.padStart(19)} ${r.rssMB.toFixed(0).padStart(13)} ${own.padStart(24)}`;
     if (r.msPerPerson !== undefined) line += `${r.msPerPerson.toFixed(1).padStart(12)} ${r.bareForwardMs!.toFixed(1).padStart(17)} ${(r.msPerPerson / r.bareForwardMs!).toFixed(2).padStart(7)}`;
     console.log(line);
   }

@@ -109,6 +109,32 @@ describe('hrnet pose over a folder (local worker pool)', () => {
     expect(stats.some((v) => v > 0 && v < 1)).toBe(true);
   });
 
+  it('--engine onnxruntime --ort-cache: two workers share one optimized-graph entry; results equal the one-image ORT command', async () => {
+    const input = join(dir, 'pose-ort-in');
+    const names = ['000000000021', '000000000022', '000000000023'];
+    const images = await writeScenes(input, names);
+    const out = join(dir, 'pose-ort-out');
+    const cache = join(dir, 'pose-ort-cache');
+    const batch = await runCli('pose', input, ...POSE, '--out-dir', out, '--jobs', '2', '--engine', 'onnxruntime', '--ort-cache', cache);
+    expect(batch.code, batch.stderr).toBe(0);
+    expect(batch.stderr).toMatch(/engine onnxruntime/);
+    // Both workers asked for the same model: one entry, no staging folder left behind.
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect(readdirSync(join(cache, readdirSync(cache)[0])).sort()).toEqual(['model.onnx', 'model.onnx.data']);
+    for (const [i, image] of images.entries()) {
+      const json = join(dir, `single-ort-${i}.json`);
+      await inProcess(poseCommand, [image], [...POSE, '--json', json, '--engine', 'onnxruntime', '--threads', '1']);
+      const single = JSON.parse(readFileSync(json, 'utf8')) as { poses: Array<{ keypoints: Array<{ x: number; y: number }> }> };
+      const fromBatch = JSON.parse(readFileSync(join(out, `${names[i]}.json`), 'utf8')) as typeof single;
+      const px = Math.max(...single.poses.flatMap((p, k) => p.keypoints.flatMap((kp, j) => {
+        const b = fromBatch.poses[k].keypoints[j];
+        return [Math.abs(kp.x - b.x), Math.abs(kp.y - b.y)];
+      })));
+      expect(fromBatch.poses).toHaveLength(single.poses.length);
+      expect(px).toBeLessThan(1e-3);
+    }
+  });
+
   it('fails with one clear line: several images without --out-dir, --box over many images, weights that do not load', async () => {
     const input = join(dir, 'pose-in');
     await expect(inProcess(poseCommand, [input], POSE)).rejects.toThrow(/pose over several images needs --out-dir <dir>/);

@@ -5,6 +5,7 @@ export const BATCH_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'out-dir': { type: 'string' },
   jobs: { type: 'string' },
   engine: { type: 'string' },
+  'ort-cache': { type: 'string' },
   overlays: { type: 'boolean' },
   'image-ids': { type: 'string' },
   'seg-format': { type: 'string' },
@@ -43,4 +44,5 @@ export const WORKER_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'lock-ms': { type: 'string' },
   'stalled-ms': { type: 'string' },
   'redis-retry-s': { type: 'string' },
+  'ort-cache': { type: 'string' },
 };

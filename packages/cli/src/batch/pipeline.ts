@@ -45,7 +45,7 @@ export async function writeImageOutput(output: ImageOutput, resultPath: string, 
 /** The engine of a worker: tfjs, or onnxruntime sessions with the worker's share of the cores. */
 function engineOf(spec: TaskSpec): EngineChoice {
   if (spec.engine === 'tfjs') return { engine: 'tfjs', auto: false, createSession: () => Promise.reject(new Error('the tfjs engine opens no ONNX session')) };
-  return { engine: 'onnxruntime', auto: false, createSession: (bytes) => createOrtSession(bytes, { intraOpNumThreads: spec.intraOpThreads }) };
+  return { engine: 'onnxruntime', auto: false, createSession: (bytes) => createOrtSession(bytes, { intraOpNumThreads: spec.intraOpThreads, optimizedModelCache: spec.ortCache }) };
 }
 
 /** Loads the models of `spec` (once per worker) on its engine. */

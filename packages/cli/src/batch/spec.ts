@@ -5,6 +5,7 @@ import { CliError } from '../cli-error.js';
 import type { Options } from '../commands/command.js';
 import { segmentOptionsFromFlags } from '../seg-options.js';
 import { userFileExists, userPath } from '../paths.js';
+import { ortCacheOption } from '../engine.js';
 
 export const BATCH_TASKS = ['pose', 'detect', 'segment'] as const;
 export type BatchTask = (typeof BATCH_TASKS)[number];
@@ -30,6 +31,8 @@ export interface TaskSpec {
    * `intraOpNumThreads` (tfjs-wasm runs single-threaded per worker).
    */
   intraOpThreads: number;
+  /** onnxruntime: the folder of graphs optimized for this CPU (`--ort-cache`), absolute. */
+  ortCache?: string;
   /** pose: Faster R-CNN person detector files, its config and the person class. */
   detector?: string[];
   detectorConfig?: string;
@@ -84,6 +87,7 @@ export function taskSpecFromOptions(task: string, options: Options, jobs: number
     backend,
     engine,
     intraOpThreads: Math.max(1, Math.floor(availableParallelism() / jobs)),
+    ortCache: ortCacheOption(options),
     segFormat,
     overlays: options.flag('overlays'),
   };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -52,6 +52,24 @@ describe('pnpm hrnet … --engine onnxruntime', () => {
     const pose = JSON.parse(r.stdout).poses[0] as { keypoints: Array<{ x: number; y: number }> };
     const px = Math.max(...pose.keypoints.flatMap((k, j) => [Math.abs(k.x - preds[2 * j]), Math.abs(k.y - preds[2 * j + 1])]));
     expect(px).toBeLessThan(0.5);
+  });
+
+  it('pose --ort-cache: the first run saves the graph optimized for this CPU, the second loads it; keypoints as the official ones', async () => {
+    const cache = join(dir, 'ort-cache');
+    const [x, y, w, h] = JSON.parse(readFileSync(fixturePath('pose', 'box.json'), 'utf8')).box_xywh as number[];
+    const preds = await npy(fixturePath('pose', 'preds.npy'));
+    for (let run = 0; run < 2; run++) {
+      const r = await runHrnet('pose', fixturePath('pose', 'image.png'), ...POSE, '--box', `${x},${y},${w},${h}`, ...ORT, '--ort-cache', cache);
+      expect(r.code, r.stderr).toBe(0);
+      const pose = JSON.parse(r.stdout).poses[0] as { keypoints: Array<{ x: number; y: number }> };
+      const px = Math.max(...pose.keypoints.flatMap((k, j) => [Math.abs(k.x - preds[2 * j]), Math.abs(k.y - preds[2 * j + 1])]));
+      expect(px).toBeLessThan(0.5);
+      const entries = readdirSync(cache);
+      expect(entries).toHaveLength(1);
+      expect(readdirSync(join(cache, entries[0])).sort()).toEqual(['model.onnx', 'model.onnx.data']);
+    }
+    const tfjs = await runHrnet('pose', fixturePath('pose', 'image.png'), ...POSE, '--box', `${x},${y},${w},${h}`, '--ort-cache', cache);
+    expect(tfjs.stderr).toMatch(/--ort-cache choose how onnxruntime runs: add --engine onnxruntime/);
   });
 
   it('detect: the det_pipeline reference detections (labels equal, IoU ≥ 0.99)', async () => {
@@ -114,6 +132,6 @@ describe('pnpm hrnet … --engine onnxruntime', () => {
     const ep = await runHrnet('pose', fixturePath('pose', 'image.png'), ...POSE, '--engine', 'onnxruntime', '--ep', 'tpu');
     expect(ep.stderr).toMatch(/--ep must be one of cpu, webgpu, cuda; got 'tpu'/);
     const tfjs = await runHrnet('pose', fixturePath('pose', 'image.png'), ...POSE, '--threads', '2');
-    expect(tfjs.stderr).toMatch(/--ep and --threads choose how onnxruntime runs: add --engine onnxruntime/);
+    expect(tfjs.stderr).toMatch(/--ep, --threads and --ort-cache choose how onnxruntime runs: add --engine onnxruntime/);
   });
 });

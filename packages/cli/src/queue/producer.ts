@@ -43,6 +43,7 @@ export async function queueAdd({ options, positionals, stderr }: CommandContext)
   const outDir = userPath(outDirArg);
   // Intra-op threads depend on each worker machine (its cores / its --jobs): the worker sets them,
   // so they stay out of the job (and its id).
+  if (options.string('ort-cache') !== undefined) throw new CliError('--ort-cache is a folder on each worker machine: give it to `hrnet worker`');
   const spec = { ...taskSpecFromOptions(task, options, 1), intraOpThreads: 0 };
   const attempts = positiveInt(options, 'attempts', 5);
   const { all, todo } = await planBatch(spec, inputs, outDir, options);

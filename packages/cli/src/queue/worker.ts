@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { ortCacheOption } from '../engine.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext } from '../commands/command.js';
 import { createPool } from '../batch/pool.js';
@@ -39,14 +40,15 @@ export async function workerCommand({ options, stdout, stderr }: CommandContext)
   lost.catch(() => {});
   const connection = connectionOptions(url, giveUpMs, (message) => giveUp?.(new CliError(message)));
   const intraOpThreads = Math.max(1, Math.floor(availableParallelism() / jobs));
+  const ortCache = ortCacheOption(options);
 
   const worker = new Worker<ImageJob>(
     name,
     async (job: Job<ImageJob>) => {
       const data = job.data;
       stdout(`start ${data.key} (job ${job.id}, attempt ${job.attemptsMade + 1})`);
-      // The intra-op threads belong to this machine: cores / --jobs.
-      const result: ImageJobResult = await pool.run({ ...data, spec: { ...data.spec, intraOpThreads } });
+      // The intra-op threads and the optimized-graph folder belong to this machine: cores / --jobs, --ort-cache.
+      const result: ImageJobResult = await pool.run({ ...data, spec: { ...data.spec, intraOpThreads, ortCache } });
       if (!result.ok) {
         stdout(`failed ${data.key}: ${result.error}`);
         // A corrupt or unreadable image stays so on every retry: fail it now.

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { TaskModel } from '../model/task-model.js';
+import { cachedGraph, dropEntry, optimizedEntryDir, writeOptimizedEntry } from './ort-optimized-cache.js';
 import { type EngineName, type HostTensor, type NetworkRunner, type OnnxSession, onnxRunner, tfjsRunner } from '../onnx/engine.js';
 
 /** Execution providers of onnxruntime-node we select by name. */
@@ -13,6 +14,14 @@ export interface OrtSessionOptions {
   intraOpNumThreads?: number;
   /** Default 'all' (Conv+Add+Relu fusion, NCHWc layout). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  /**
+   * A folder for graphs that onnxruntime has optimized for this CPU (CPU provider, level 'all'). The
+   * first session of a model optimizes it in a child process and saves it there; every session then
+   * loads the saved graph with its weights mapped from disk: peak memory under 2× the weights instead
+   * of ≈3×, and a faster start. Entries are keyed by the model's SHA-256, the CPU and the onnxruntime
+   * version, so a folder can be shared. Ignored for the webgpu and cuda providers.
+   */
+  optimizedModelCache?: string;
 }
 
 // The few parts of onnxruntime-node we use, typed here so our .d.ts never needs the optional peer.
@@ -29,6 +38,7 @@ interface OrtInferenceSession {
   release(): Promise<void>;
 }
 interface OrtModule {
+  env?: { versions?: { node?: string } };
   InferenceSession: { create(model: Uint8Array | string, options: Record<string, unknown>): Promise<OrtInferenceSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
   listSupportedBackends?(): Array<{ name: string; bundled: boolean }>;
@@ -72,15 +82,16 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
   if (!['cpu', 'webgpu', 'cuda'].includes(ep)) throw new Error(`unknown execution provider '${ep}'; expected cpu, webgpu or cuda`);
   const threads = options.intraOpNumThreads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`intraOpNumThreads must be a positive integer, got ${threads}`);
+  const level = options.graphOptimizationLevel ?? 'all';
+  const create = (source: Uint8Array | string, graphOptimizationLevel: string) =>
+    ort.InferenceSession.create(source, { executionProviders: [ep], graphOptimizationLevel, intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
+  if (options.optimizedModelCache && ep === 'cpu' && level === 'all') {
+    const version = ort.env?.versions?.node ?? 'unknown';
+    return new OrtSession(ort, await createFromOptimizedCache(options.optimizedModelCache, model, version, (graph) => create(graph, 'disabled')));
+  }
   let session: OrtInferenceSession;
   try {
-    session = await ort.InferenceSession.create(model, {
-      executionProviders: [ep],
-      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-    });
+    session = await create(model, level);
   } catch (e) {
     const backends = ort.listSupportedBackends?.().map((b) => `${b.name}${b.bundled ? '' : ' (not installed)'}`).join(', ');
     const hint =
@@ -92,6 +103,32 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
     throw new Error(`onnxruntime-node could not start the '${ep}' execution provider: ${(e as Error).message}.${hint} Backends of this install: ${backends ?? 'unknown'}`);
   }
   return new OrtSession(ort, session);
+}
+
+/** A session over the cached optimized graph of `model`, written first when missing; a broken entry is rewritten once. */
+async function createFromOptimizedCache(
+  cacheDir: string,
+  model: Uint8Array | string,
+  ortVersion: string,
+  open: (graph: string) => Promise<OrtInferenceSession>,
+): Promise<OrtInferenceSession> {
+  const entry = await optimizedEntryDir(cacheDir, model, ortVersion);
+  const cached = cachedGraph(entry);
+  if (cached) {
+    try {
+      return await open(cached);
+    } catch {
+      // A truncated or foreign entry: write it anew below.
+    }
+  }
+  let graph: string;
+  try {
+    await dropEntry(entry);
+    graph = await writeOptimizedEntry(entry, model);
+  } catch (e) {
+    throw new Error(`onnxruntime could not optimize the model into the cache folder ${cacheDir}: ${(e as Error).message}`);
+  }
+  return open(graph);
 }
 
 class OrtSession implements OnnxSession {
