@@ -66,7 +66,11 @@ if (ok) {
       cwd: project,
       env: { ...env, npm_config_onnxruntime_node_install: 'skip' },
     });
-    return run('node', ['onnx-usage.mjs'], { cwd: project, env }).trim();
+    const fixtures = env.HRNET_FIXTURES;
+    const userEnv = { ...env };
+    delete userEnv.INIT_CWD; // the bin resolves relative paths against the user's directory
+    run('npx', ['--no-install', 'hrnet', 'convert', join(fixtures, 'pose', 'pose_tiny.pth'), '--config', join(fixtures, 'pose', 'pose_tiny_config.json'), '--to', 'onnx', '--out', 'cli-pose.onnx'], { cwd: project, env: userEnv });
+    return run('node', ['onnx-usage.mjs', 'cli-pose.onnx'], { cwd: project, env }).trim();
   });
   for (const mode of ['node16', 'bundler']) {
     await step(`tsc --noEmit (moduleResolution ${mode})`, () => {

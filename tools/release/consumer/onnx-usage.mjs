@@ -1,7 +1,10 @@
 // ONNX usage of the packed packages, run by consumer-test.mjs in the fresh npm project after it
 // installs onnxruntime-node (the optional peer) with its download-only postinstall skipped.
 // Exports pose_tiny to ONNX with the library, loads the .onnx file with onnxruntime-node itself and
-// through @hrnetjs/core/node, and checks the heatmaps against the official ones (1e-4 of std).
+// through @hrnetjs/core/node, and checks the heatmaps against the official ones (1e-4 of std); the
+// same for the file `npx hrnet convert --to onnx` wrote (argument 1), and for the published build's
+// optimized-graph cache (its optimizing child process included).
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseModelConfig } from '@hrnetjs/core';
@@ -54,4 +57,24 @@ const viaLib = (await session.run({ input: { data: nhwc, dims: [n, h, w, c] } })
 const b = relToStd(viaLib.data, viaLib.dims);
 if (!(b < 1e-4)) fail(`createOrtSession: heatmaps differ by ${b} of std`);
 await session.release();
-console.log(`onnx: toOnnx() file loads in onnxruntime-node ${ort.env.versions?.node ?? ''}; heatmaps within ${a.toExponential(1)} of std of the official ones`);
+const converted = process.argv[2];
+if (!converted) fail('pass the file `hrnet convert --to onnx` wrote');
+const cli = await ort.InferenceSession.create(converted, { intraOpNumThreads: 1 });
+const fromCli = (await cli.run({ input: new ort.Tensor('float32', nhwc, [n, h, w, c]) })).heatmaps;
+const d = relToStd(fromCli.data, fromCli.dims);
+if (!(d < 1e-4)) fail(`hrnet convert --to onnx: heatmaps differ by ${d} of std`);
+await cli.release();
+
+const cacheDir = join(process.cwd(), 'ort-cache');
+for (let i = 0; i < 2; i++) {
+  const cached = await createOrtSession(file, { intraOpNumThreads: 1, optimizedModelCache: cacheDir });
+  const viaCache = (await cached.run({ input: { data: nhwc, dims: [n, h, w, c] } })).heatmaps;
+  const e = relToStd(viaCache.data, viaCache.dims);
+  if (!(e < 1e-4)) fail(`optimizedModelCache (session ${i + 1}): heatmaps differ by ${e} of std`);
+  await cached.release();
+}
+const entries = readdirSync(cacheDir);
+if (entries.length !== 1) fail(`optimizedModelCache: expected one entry, found ${entries.join(', ') || 'none'}`);
+console.log(
+  `onnx: toOnnx() and \`hrnet convert --to onnx\` files load in onnxruntime-node ${ort.env.versions?.node ?? ''}; heatmaps within ${Math.max(a, d).toExponential(1)} of std of the official ones; optimizedModelCache wrote 1 entry, reused`,
+);
