@@ -17,6 +17,8 @@ export interface BenchCase {
   threads: number;
   /** ort-cpu: load the graph that onnxruntime optimized for this CPU from this folder (`optimizedModelCache`). */
   ortCache?: string;
+  /** The .onnx file is a reference export with an NCHW input (PyTorch's `torch.onnx.export`), not ours. */
+  nchwInput?: boolean;
   runs: number;
   warmup: number;
 }
@@ -54,8 +56,9 @@ async function forwardCase(c: BenchCase & { model: BenchModelId }): Promise<Reco
   }
   const session = await ortSession(c);
   const data = Float32Array.from({ length: h * w * 3 }, (_, i) => Math.sin(i));
+  const feed = { [session.inputNames[0]]: { data, dims: c.nchwInput ? [1, 3, h, w] : [1, h, w, 3] } };
   const ms = await time(c.runs, c.warmup, async () => {
-    await session.run({ input: { data, dims: [1, h, w, 3] } });
+    await session.run(feed);
   });
   await session.release();
   return { ms };

@@ -5,7 +5,9 @@
  * starts; then the top-down pose pipeline with 5 people. Each measurement runs in its own child
  * process (peak RSS per model, and the model's own part of it: the peak minus what the process held
  * before loading it). ORT CPU rows load the graph onnxruntime optimized for this CPU from a bench
- * cache (`optimizedModelCache`); the "(fresh)" row optimizes in-process, as without the cache. Random weights; median of a few runs after warm-up (BENCH_RUNS
+ * cache (`optimizedModelCache`); the "(fresh)" row optimizes in-process, as without the cache.
+ * HRNET_BENCH_REFERENCE_ONNX=<file>: also runs PyTorch's own ONNX export of W32 pose (written by
+ * tools/oracle/export_pose_onnx.py) with the same ORT settings, beside our graph. Random weights; median of a few runs after warm-up (BENCH_RUNS
  * overrides the count). Timings on a shared machine are noisy: read them as rough ratios.
  */
 import { execFileSync } from 'node:child_process';
@@ -32,6 +34,8 @@ interface Row {
   modelMB: number;
   /** ort-cpu: the session loaded the graph onnxruntime had optimized for this CPU (optimizedModelCache). */
   optimizedCache: boolean;
+  /** Set on rows that ran a reference graph instead of ours (HRNET_BENCH_REFERENCE_ONNX). */
+  reference?: 'pytorch-export';
   msPerPerson?: number;
   bareForwardMs?: number;
   error?: string;
@@ -101,6 +105,17 @@ async function main(): Promise<void> {
       modelRows.push(row);
       rows.push(row);
     }
+    const reference = process.env.HRNET_BENCH_REFERENCE_ONNX;
+    if (reference && model === 'pose-w32-256x192') {
+      // PyTorch's own export of the official pose_hrnet.py W32 (tools/oracle/export_pose_onnx.py), same ORT settings.
+      for (const [engine, threads, cached] of engines.filter(([e]) => e === 'ort-cpu')) {
+        const r = runCase({ model, engine, threads, onnxPath: reference, nchwInput: true, ortCache: cached ? ortCache : undefined, ...runs(model, engine) });
+        const row: Row = { model, engine, threads, ms: Number(r.ms ?? NaN), gflops: (2 * macs) / (Number(r.ms) * 1e6), rssMB: Number(r.rssMB ?? NaN), modelMB: Number(r.modelMB ?? NaN), optimizedCache: cached, reference: 'pytorch-export' };
+        if (r.error) row.error = String(r.error);
+        modelRows.push(row);
+        rows.push(row);
+      }
+    }
     print(model, (2 * macs) / 1e9, weightsMB, modelRows);
   }
   if (values.json) {
@@ -113,16 +128,16 @@ async function main(): Promise<void> {
 function print(model: string, gflop: number, weightsMB: number, rows: Row[]): void {
   const base = rows.find((r) => !r.error);
   console.log(`\n${model} (${gflop.toFixed(1)} GFLOP per ${model.includes('pipeline') ? 'image' : 'forward'}, batch 1; weights ${weightsMB.toFixed(0)} MB in float32)`);
-  console.log(`engine            threads   median ms   GFLOP/s   speed-up vs first   peak RSS MB   model's MB (× weights)${model.includes('pipeline') ? '   ms/person   bare forward ms   ratio' : ''}`);
+  console.log(`engine                           threads   median ms   GFLOP/s   speed-up vs first   peak RSS MB   model's MB (× weights)${model.includes('pipeline') ? '   ms/person   bare forward ms   ratio' : ''}`);
   for (const r of rows) {
-    const label = `${r.engine}${r.engine === 'ort-cpu' && !r.optimizedCache ? ' (fresh)' : ''}`;
+    const label = `${r.engine}${r.engine === 'ort-cpu' && !r.optimizedCache ? ' (fresh)' : ''}${r.reference ? ' PyTorch export' : ''}`;
     if (r.error) {
       const reason = /Failed to get a WebGPU adapter[^\n]*/.exec(r.error)?.[0] ?? r.error;
-      console.log(`${label.padEnd(17)} ${String(r.threads).padStart(7)}   unavailable: ${reason}`);
+      console.log(`${label.padEnd(32)} ${String(r.threads).padStart(7)}   unavailable: ${reason}`);
       continue;
     }
     const own = `${r.modelMB.toFixed(0)} (${(r.modelMB / weightsMB).toFixed(2)}×)`;
-    let line = `${label.padEnd(17)} ${String(r.threads).padStart(7)} ${r.ms.toFixed(1).padStart(11)} ${r.gflops.toFixed(1).padStart(9)} ${`${((base?.ms ?? r.ms) / r.ms).toFixed(2)}×`.padStart(19)} ${r.rssMB.toFixed(0).padStart(13)} ${own.padStart(24)}`;
+    let line = `${label.padEnd(32)} ${String(r.threads).padStart(7)} ${r.ms.toFixed(1).padStart(11)} ${r.gflops.toFixed(1).padStart(9)} ${`${((base?.ms ?? r.ms) / r.ms).toFixed(2)}×`.padStart(19)} ${r.rssMB.toFixed(0).padStart(13)} ${own.padStart(24)}`;
     if (r.msPerPerson !== undefined) line += `${r.msPerPerson.toFixed(1).padStart(12)} ${r.bareForwardMs!.toFixed(1).padStart(17)} ${(r.msPerPerson / r.bareForwardMs!).toFixed(2).padStart(7)}`;
     console.log(line);
   }
