@@ -18,8 +18,8 @@ describe('createDetector(MaskRCNN).detect: image in, boxes + masks out, as mmdet
     const model = new MaskRCNN(parseModelConfig(readFileSync(join(dir, 'config.json'), 'utf8')));
     const report = model.load(readCheckpoint(new Uint8Array(readFileSync(join(dir, 'model.pth')))).stateDict);
     expect(report.missing).toEqual([]);
-    if (engine === 'onnxruntime') await model.useOnnx((bytes) => createOrtSession(bytes, { intraOpNumThreads: 1 }));
     const detector = await createDetector(model);
+    if (engine === 'onnxruntime') await detector.useOnnx((bytes) => createOrtSession(bytes, { intraOpNumThreads: 1 }));
     const image = await readImageFile(fixturePath('det_pipeline', 'image.png'));
     const detections = await detector.detect(image);
     const before = tf.memory().numTensors;
@@ -44,7 +44,7 @@ describe('createDetector(MaskRCNN).detect: image in, boxes + masks out, as mmdet
       expect(d.mask!.rle).toEqual(encodeMask(d.mask!.data, h, w));
       expect(Buffer.compare(decodeMask(d.mask!.rle), d.mask!.data)).toBe(0);
     }
-    await model.releaseOnnx();
-    model.dispose();
+    await detector.releaseOnnx();
+    detector.dispose();
   });
 });

@@ -4,6 +4,7 @@ import { randomizeWeights } from '@hrnetjs/core/ops';
 import { createOrtSession, useBackend } from '@hrnetjs/core/node';
 import { bitmapIou, difference, iou, matchDetections, oracleCase, withScores } from '@hrnetjs/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createDetector } from './detect.js';
 import type { ImageMeta } from './faster-rcnn-config.js';
 import { FCNMaskHead, type MaskHeadConfig } from './fcn-mask-head.js';
 import { checkTwoStageOracleCase, TWO_STAGE_ORACLE_CASES } from './two-stage-oracle.test-helper.js';
@@ -58,7 +59,7 @@ describe('Mask / Cascade (Mask) R-CNN on onnxruntime-node CPU, 1 thread', () => 
     expect(worst.maxScoreDiff).toBeLessThanOrEqual(1e-3);
   });
 
-  it('useOnnx opens features + every head graph; releaseOnnx and dispose release every session; a failed open releases the others', async () => {
+  it('useOnnx opens features + every head graph; releaseOnnx and dispose (model or createDetector\'s Detector) release every session; a failed open releases the others', async () => {
     const cases = [
       ['mmdet_mask_rcnn', ['roi-head', 'mask-head']],
       ['mmdet_cascade_rcnn', ['roi-head-0', 'roi-head-1', 'roi-head-2']],
@@ -78,6 +79,13 @@ describe('Mask / Cascade (Mask) R-CNN on onnxruntime-node CPU, 1 thread', () => 
       model.dispose();
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect([b.log.released, model.onnxSessions]).toEqual([1 + suffixes.length, null]);
+
+      const d = fakeSessions();
+      const detector = await createDetector(model);
+      await detector.useOnnx(d.create);
+      detector.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect([d.log.opened, d.log.released, model.onnxSessions]).toEqual([1 + suffixes.length, 1 + suffixes.length, null]);
 
       const c = fakeSessions(3);
       await expect(model.useOnnx(c.create)).rejects.toThrow(/session 3 failed/);
