@@ -1,6 +1,6 @@
 import { type EngineName, type NetworkRunner, type OnnxSession, onnxRunner, type TaskModel } from '@hrnetjs/core';
 import { createOrtSession, isOnnxRuntimeAvailable, type OrtExecutionProvider } from '@hrnetjs/core/node';
-import { type FasterRCNN, type TwoStageRoIHead, twoStageKind } from '@hrnetjs/detection-head';
+import type { FasterRCNN, TwoStageRoIHead } from '@hrnetjs/detection-head';
 import { CliError } from './cli-error.js';
 import type { Options } from './commands/command.js';
 import { userPath } from './paths.js';
@@ -65,13 +65,11 @@ export async function onnxNetwork(choice: EngineChoice, model: TaskModel, interm
 }
 
 /**
- * Puts a detector on two ORT sessions when the engine is onnxruntime (Faster R-CNN; with `auto`, Mask
- * / Cascade R-CNN stay on tfjs). Returns the engine the detector runs on.
+ * Puts a detector on ORT sessions when the engine is onnxruntime: the features graph and one per RoI
+ * head network (Faster, Mask, Cascade (Mask) R-CNN). Returns the engine the detector runs on.
  */
 export async function useEngineForDetector(choice: EngineChoice, detector: FasterRCNN<TwoStageRoIHead>): Promise<'tfjs' | 'onnxruntime'> {
   if (choice.engine !== 'onnxruntime') return 'tfjs';
-  const { config } = detector;
-  if (choice.auto && config.head.type === 'mmdet' && twoStageKind(config.head.detector) !== 'faster_rcnn') return 'tfjs';
   await detector.useOnnx(choice.createSession);
   return 'onnxruntime';
 }

@@ -40,22 +40,31 @@ export class Shared2FCBBoxHead extends Module {
    */
   toOnnx(options: { weights?: OnnxWeightDtype } = {}): Uint8Array {
     const g = new OnnxGraph();
-    let h = g.input('roi_feats', ['rois', this.sharedFcsInFeatures]);
-    for (const fc of this.sharedFcs) h = g.node('Relu', [fc.emitOnnx(g, h)]);
-    const clsScore = this.fcCls.emitOnnx(g, h);
+    const { clsScore, bboxPred } = this.emitOnnx(g, g.input('roi_feats', ['rois', this.sharedFcsInFeatures]));
     const k = this.config.numClasses + 1;
     g.output(clsScore, 'cls_score', ['rois', k]);
     g.output(g.node('Softmax', [clsScore], { axis: 1 }, 'scores'), 'scores', ['rois', k]);
-    g.output(this.fcReg.emitOnnx(g, h), 'bbox_pred', ['rois', this.config.regClassAgnostic ? 4 : 4 * this.config.numClasses]);
+    g.output(bboxPred, 'bbox_pred', ['rois', this.config.regClassAgnostic ? 4 : 4 * this.config.numClasses]);
     return g.encode({ weights: options.weights, docString: 'HRNet.js export of the Shared2FCBBoxHead' });
   }
 
-  /** {@link forward} on host RoI features, returning host logits, softmax scores and deltas. */
+  /** ONNX twin of {@link forward}: RoI features [N, C·P·P] → `clsScore` [N, K + 1] and `bboxPred`. */
+  emitOnnx(g: OnnxGraph, x: string): { clsScore: string; bboxPred: string } {
+    let h = x;
+    for (const fc of this.sharedFcs) h = g.node('Relu', [fc.emitOnnx(g, h)]);
+    return { clsScore: this.fcCls.emitOnnx(g, h), bboxPred: this.fcReg.emitOnnx(g, h) };
+  }
+
+  /**
+   * {@link forward} on host RoI features, returning host logits, softmax scores and deltas: on TF.js,
+   * or with `session` (a session over {@link toOnnx}) there. Every RoI head calls its bbox heads here.
+   */
   async forwardToHost(roiFeats: Float32Array, session?: OnnxSession): Promise<{ clsScore: Float32Array; scores: Float32Array; bboxPred: Float32Array }> {
     const n = roiFeats.length / this.sharedFcsInFeatures;
     if (session) {
       // All RoIs of the image in one call of the graph from toOnnx().
       const out = await session.run({ roi_feats: { data: roiFeats, dims: [n, this.sharedFcsInFeatures] } });
+      if (!out.cls_score || !out.scores || !out.bbox_pred) throw new Error("the bbox head's ONNX session lacks 'cls_score' / 'scores' / 'bbox_pred': export it with Shared2FCBBoxHead.toOnnx()");
       return { clsScore: out.cls_score.data, scores: out.scores.data, bboxPred: out.bbox_pred.data };
     }
     const { clsScore, bboxPred, scores } = tf.tidy(() => {

@@ -10,6 +10,7 @@ import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
 import { getSegMasks, type InstanceMasks, maskRois } from './paste-mask.js';
 import type { FeatureMap } from './roi-align.js';
 import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js';
+import type { RoIHeadNetworks, RoIHeadSessions, RoITestOptions } from './roi-head.js';
 
 const f32 = Math.fround;
 
@@ -41,6 +42,11 @@ export class CascadeRoIHead extends Module {
     return this.bboxHeads.length;
   }
 
+  /** The head networks by stage (the ONNX engine exports one graph each). */
+  networks(): RoIHeadNetworks {
+    return { bbox: this.bboxHeads, mask: this.maskHeads };
+  }
+
   /** `regress_by_class`: RoIs moved by the deltas of `labels` (or the class-agnostic ones), clipped to `imgShape`. */
   regressByClass(stage: number, rois: Float32Array, labels: Int32Array, bboxPred: Float32Array, imgShape: [number, number]): Float32Array {
     const head = this.bboxHeads[stage].config;
@@ -58,7 +64,7 @@ export class CascadeRoIHead extends Module {
     proposals: Float32Array,
     meta: ImageMeta,
     cfg: RcnnTestConfig,
-    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
+    options: RoITestOptions,
   ): Promise<Detections & { masks?: InstanceMasks }> {
     const n = proposals.length / 5;
     const empty = { bboxes: new Float32Array(0), scores: new Float32Array(0), labels: new Int32Array(0) };
@@ -69,7 +75,7 @@ export class CascadeRoIHead extends Module {
     const sum = new Float32Array(n * (K + 1));
     let lastPred: Float32Array = new Float32Array(0);
     for (let s = 0; s < this.numStages; s++) {
-      const { clsScore, bboxPred } = await this.bboxHeads[s].forwardToHost(extractRoiFeatures(features, rois, this.extractor));
+      const { clsScore, bboxPred } = await this.bboxHeads[s].forwardToHost(extractRoiFeatures(features, rois, this.extractor), options.sessions?.bboxHeads[s]);
       for (let i = 0; i < sum.length; i++) sum[i] = f32(sum[i] + clsScore[i]); // Python's sum(): 0 + s0 + s1 + …
       lastPred = bboxPred;
       if (s < this.numStages - 1) rois = this.regressByClass(s, rois, argmaxForeground(clsScore, K), bboxPred, meta.imgShape);
@@ -80,21 +86,28 @@ export class CascadeRoIHead extends Module {
     scoresT.dispose();
     const dets = this.bboxHeads[this.numStages - 1].getBboxes(rois, scores, lastPred, meta, cfg, options);
     if (this.maskHeads.length === 0) return dets;
-    return { ...dets, masks: await this.simpleTestMask(features, dets, meta, options.rescale) };
+    return { ...dets, masks: await this.simpleTestMask(features, dets, meta, options.rescale, options.sessions) };
+  }
+
+  /** Mask head `stage` on RoIs (flat [N × 4]): probabilities / logits of each RoI's label; on `sessions` when given. */
+  maskForward(stage: number, features: FeatureMap[], rois: Float32Array, labels: Int32Array, sessions?: RoIHeadSessions): Promise<{ probs: Float32Array; logits: Float32Array }> {
+    return this.maskHeads[stage].labelProbabilities(extractRoiFeatures(features, rois, this.mask!.roiExtractors[stage]), labels, sessions?.maskHeads[stage]);
   }
 
   /** Per-stage mask logits of each RoI's label channel (flat [N × M × M] each). */
-  async stageMaskLogits(features: FeatureMap[], rois: Float32Array, labels: Int32Array): Promise<Float32Array[]> {
-    return Promise.all(this.maskHeads.map(async (h, s) => (await h.labelProbabilities(extractRoiFeatures(features, rois, this.mask!.roiExtractors[s]), labels)).logits));
+  async stageMaskLogits(features: FeatureMap[], rois: Float32Array, labels: Int32Array, sessions?: RoIHeadSessions): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let s = 0; s < this.maskHeads.length; s++) out.push((await this.maskForward(s, features, rois, labels, sessions)).logits);
+    return out;
   }
 
-  private async simpleTestMask(features: FeatureMap[], dets: Detections, meta: ImageMeta, rescale: boolean): Promise<InstanceMasks> {
+  private async simpleTestMask(features: FeatureMap[], dets: Detections, meta: ImageMeta, rescale: boolean, sessions?: RoIHeadSessions): Promise<InstanceMasks> {
     const rois = maskRois(dets.bboxes, meta.scaleFactor, rescale);
     const M = this.maskHeads[this.maskHeads.length - 1].maskSize;
     if (dets.labels.length === 0) return getSegMasks(new Float32Array(0), M, rois, meta, rescale, this.maskThrBinary);
     const sum = new Float32Array(dets.labels.length * M * M);
     for (let s = 0; s < this.maskHeads.length; s++) {
-      const { probs } = await this.maskHeads[s].labelProbabilities(extractRoiFeatures(features, rois, this.mask!.roiExtractors[s]), dets.labels);
+      const { probs } = await this.maskForward(s, features, rois, dets.labels, sessions);
       for (let i = 0; i < sum.length; i++) sum[i] = f32(sum[i] + probs[i]);
     }
     const merged = Float32Array.from(sum, (v) => f32(v / this.maskHeads.length)); // np.mean over the stages

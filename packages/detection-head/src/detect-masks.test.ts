@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeMask, encodeMask, parseModelConfig, readCheckpoint } from '@hrnetjs/core';
-import { readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { createOrtSession, readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
 import { bitmapIou, fixturePath, matchDetections, repoRoot, unpackMasks } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from './detect.js';
@@ -12,13 +12,14 @@ import { MaskRCNN } from './mask-rcnn.js';
 // mmdet's own test pipeline (README there).
 const dir = join(repoRoot(), 'tools/oracle/cases/mmdet_mask_rcnn_pipeline');
 
-describe('createDetector(MaskRCNN).detect: image in, boxes + masks out, as mmdet inference_detector (wasm)', () => {
-  it('matches the official detections and masks on the original image; RLE round-trips; no tensor leaks', async () => {
+describe('createDetector(MaskRCNN).detect: image in, boxes + masks out, as mmdet inference_detector', () => {
+  it.each(['wasm', 'onnxruntime'] as const)('%s: matches the official detections and masks on the original image; RLE round-trips; no tensor leaks', async (engine) => {
     await useBackend('wasm');
     const model = new MaskRCNN(parseModelConfig(readFileSync(join(dir, 'config.json'), 'utf8')));
     const report = model.load(readCheckpoint(new Uint8Array(readFileSync(join(dir, 'model.pth')))).stateDict);
     expect(report.missing).toEqual([]);
     const detector = await createDetector(model);
+    if (engine === 'onnxruntime') await detector.useOnnx((bytes) => createOrtSession(bytes, { intraOpNumThreads: 1 }));
     const image = await readImageFile(fixturePath('det_pipeline', 'image.png'));
     const detections = await detector.detect(image);
     const before = tf.memory().numTensors;
@@ -36,13 +37,14 @@ describe('createDetector(MaskRCNN).detect: image in, boxes + masks out, as mmdet
     expect(detections).toHaveLength(n);
     expect(pairs).toHaveLength(n);
     const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], detections[j].mask!.data));
-    console.log(`[pipeline] ${pairs.length}/${n} detections, min mask IoU ${Math.min(...ious).toFixed(5)}`);
+    console.log(`[pipeline ${engine}] ${pairs.length}/${n} detections, min mask IoU ${Math.min(...ious).toFixed(5)}`);
     for (const v of ious) expect(v).toBeGreaterThanOrEqual(0.99);
     for (const d of detections) {
       expect([d.mask!.width, d.mask!.height]).toEqual([w, h]);
       expect(d.mask!.rle).toEqual(encodeMask(d.mask!.data, h, w));
       expect(Buffer.compare(decodeMask(d.mask!.rle), d.mask!.data)).toBe(0);
     }
-    model.dispose();
+    await detector.releaseOnnx();
+    detector.dispose();
   });
 });

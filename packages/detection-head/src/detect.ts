@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Box, encodeMask, getPreset, type ImageInput, loadModel, type ModelSource, PRESET_IDS, type Rle, toRgbImage } from '@hrnetjs/core';
+import { type Box, encodeMask, getPreset, type ImageInput, loadModel, type ModelSource, type OnnxSession, PRESET_IDS, type Rle, toRgbImage } from '@hrnetjs/core';
 import { FasterRCNN, type SimpleTestOptions, type TwoStageRoIHead } from './faster-rcnn.js';
 import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
 import { MMDET_BUILDER } from './register.js';
@@ -116,7 +116,20 @@ export class Detector {
     return detect(this.model, image, { ...this.defaults, ...given });
   }
 
-  /** Frees the network's weights. */
+  /**
+   * Runs the networks on ONNX sessions from here on (any two-stage detector; see
+   * {@link FasterRCNN.useOnnx}): e.g. `await detector.useOnnx(createOrtSession)` from `@hrnetjs/core/node`.
+   */
+  useOnnx(createSession: (model: Uint8Array) => Promise<OnnxSession>): Promise<void> {
+    return this.model.useOnnx(createSession);
+  }
+
+  /** Frees the sessions of {@link useOnnx}; TF.js runs the networks again. */
+  releaseOnnx(): Promise<void> {
+    return this.model.releaseOnnx();
+  }
+
+  /** Frees the network's weights and every ONNX session of {@link useOnnx}. */
   dispose(): void {
     this.model.dispose();
   }

@@ -80,7 +80,7 @@ describe('Faster R-CNN on onnxruntime-node CPU (two ONNX sessions, RoIAlign and 
     const proposals = (await readNpyFile(fixturePath('det', 'proposals.npy'))).values as Float32Array;
     const rois = new Float32Array(16 * 4);
     for (let i = 0; i < 16; i++) rois.set(proposals.subarray(5 * i, 5 * i + 4), 4 * i);
-    const { clsScore, bboxPred } = await detector.roiHead.bboxForward(features, rois, detector.onnxSessions!.bboxHead);
+    const { clsScore, bboxPred } = await detector.roiHead.bboxForward(features, rois, detector.onnxSessions!.bboxHeads[0]);
     const cls = await readNpyFile(fixturePath('det', 'roi_cls_score_first16.npy'));
     const reg = await readNpyFile(fixturePath('det', 'roi_bbox_pred_first16.npy'));
     expect(difference(clsScore, cls.values as Float32Array).relToStd).toBeLessThan(TOLERANCE);

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featureOutputs, type ModelConfig, type Module, type OnnxOutput, type OnnxSession, TaskModel } from '@hrnetjs/core';
-import type { OnnxGraph } from '@hrnetjs/core/ops';
+import type { OnnxGraph, OnnxWeightDtype } from '@hrnetjs/core/ops';
 import { detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
 import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
 import type { InstanceMasks } from './paste-mask.js';
 import type { FeatureMap } from './roi-align.js';
-import { StandardRoIHead } from './roi-head.js';
+import type { RpnLevelOutput } from './rpn-head.js';
+import { type RoIHeadNetworks, type RoIHeadSessions, type RoITestOptions, StandardRoIHead } from './roi-head.js';
 import { type DetectionPipelineConfig, detectionPipelineFromConfig } from './preprocess.js';
 import { RPNHead } from './rpn-head.js';
 
@@ -28,26 +29,39 @@ export interface SimpleTestResult extends Detections {
   masks?: InstanceMasks;
 }
 
-/** What the two-stage detector asks of its `roi_head`: the whole RoI stage at test time. */
+/**
+ * What the two-stage detector asks of its `roi_head`: the whole RoI stage at test time (its head
+ * networks on TF.js, or on `options.sessions`), and its head networks by stage for the ONNX export.
+ */
 export interface TwoStageRoIHead extends Module {
-  simpleTest(
-    features: FeatureMap[],
-    proposals: Float32Array,
-    meta: ImageMeta,
-    cfg: RcnnTestConfig,
-    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
-  ): Promise<Detections & { masks?: InstanceMasks }>;
+  simpleTest(features: FeatureMap[], proposals: Float32Array, meta: ImageMeta, cfg: RcnnTestConfig, options: RoITestOptions): Promise<Detections & { masks?: InstanceMasks }>;
   /** Mask heads only: each stage's mask logits at each RoI's label (flat [N × M × M] per stage). */
-  stageMaskLogits?(features: FeatureMap[], rois: Float32Array, labels: Int32Array): Promise<Float32Array[]>;
+  stageMaskLogits?(features: FeatureMap[], rois: Float32Array, labels: Int32Array, sessions?: RoIHeadSessions): Promise<Float32Array[]>;
+  networks(): RoIHeadNetworks;
 }
 
 /**
- * The two ONNX sessions a detector runs on instead of TF.js: `features` from `toOnnx()` (backbone,
- * neck, RPN convs) and `bboxHead` from `roiHead.bboxHead.toOnnx()`. RoIAlign and NMS stay in JS.
+ * The ONNX sessions a detector runs on instead of TF.js: `features` from `toOnnx()` (backbone,
+ * neck, RPN convs) and one per RoI head network ({@link FasterRCNN.onnxHeadGraphs}: the bbox head
+ * of every stage, the mask head of every stage). Proposals, RoIAlign, cascade refinement, NMS and
+ * mask pasting stay in JS.
  */
-export interface DetectorOnnxSessions {
+export interface DetectorOnnxSessions extends RoIHeadSessions {
   features: OnnxSession;
-  bboxHead: OnnxSession;
+}
+
+/** One RoI head graph of the ONNX engine (see {@link FasterRCNN.onnxHeadGraphs}). */
+export interface OnnxHeadGraph {
+  kind: 'bbox' | 'mask';
+  stage: number;
+  /**
+   * File suffix `hrnet convert --to onnx` writes it under (`<name>-<suffix>.onnx`): `roi-head`
+   * (the bbox head) and `mask-head`, with `-{stage}` for cascades.
+   */
+  suffix: string;
+  /** Inputs → outputs, in words. */
+  description: string;
+  toOnnx(options?: { weights?: OnnxWeightDtype }): Uint8Array;
 }
 
 /**
@@ -100,8 +114,8 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
   /**
    * ONNX export (`toOnnx`): backbone, neck and the RPN convs in one graph, outputs `backbone_out_{b}`,
    * `neck_out_{i}`, `rpn_cls_{i}` [N, H, W, A] and `rpn_reg_{i}` [N, H, W, 4A] (NHWC, as
-   * {@link RPNHead.forward}). Proposals, RoIAlign and NMS stay in JS; the RoI bbox head is a second
-   * graph: `roiHead.bboxHead.toOnnx()`.
+   * {@link RPNHead.forward}). Proposals, RoIAlign and NMS stay in JS; each RoI head network is a
+   * graph of its own: {@link onnxHeadGraphs}.
    */
   protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
     const named = this.features.emitFeatures(g, x, intermediates);
@@ -123,6 +137,8 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
    * mmdet `TwoStageDetector.simple_test` for ONE image (NHWC [1, H, W, 3], normalised and padded):
    * features → RPN proposals → RoI head → detections (in original-image coordinates when
    * rescaling). `meta` defaults to the config's `img_metas[0]`, else to the unpadded input itself.
+   * The networks run on TF.js, or after {@link useOnnx} on its sessions; everything between them
+   * (proposals, RoIAlign, cascade refinement, NMS, mask pasting) is the same JS either way.
    * Every tensor it creates is disposed before it resolves.
    */
   async simpleTest(x: tf.Tensor4D, meta?: ImageMeta, options: SimpleTestOptions = {}): Promise<SimpleTestResult> {
@@ -130,52 +146,97 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
       throw new Error(`FasterRCNN.simpleTest takes one image as NHWC [1, H, W, 3]; got [${x.shape.join(', ')}]`);
     }
     const imgMeta = meta ?? this.detector.imgMeta ?? { imgShape: [x.shape[1], x.shape[2]], scaleFactor: [1, 1, 1, 1] };
-    if (this.onnxSessions) return this.simpleTestOnnx(x, imgMeta, options, this.onnxSessions);
-    return this.simpleTestOnLevels(this.neckLevels(x), imgMeta, options);
+    const sessions = this.onnxSessions ?? undefined;
+    const { rpn, features } = await this.hostOutputs(x, sessions);
+    return this.testOnHost(rpn, features, imgMeta, options, sessions);
+  }
+
+  /**
+   * The RoI head graphs of the onnxruntime engine, in session order: the bbox head of every stage
+   * (input `roi_feats` [N, C·P·P] → `cls_score`, `scores`, `bbox_pred`), then the mask head of every
+   * stage (inputs `roi_feats`, `labels` [N] → `mask_logits`, `mask_probs` [N, M, M]). One stage for
+   * Faster / Mask R-CNN. The features graph is {@link toOnnx}.
+   */
+  onnxHeadGraphs(): OnnxHeadGraph[] {
+    const { bbox, mask } = this.roiHead.networks();
+    const cascade = bbox.length > 1;
+    const name = (base: string, s: number) => (cascade ? `${base}-${s}` : base);
+    const stage = (s: number) => (cascade ? ` of stage ${s}` : '');
+    return [
+      ...bbox.map((head, s) => ({
+        kind: 'bbox' as const,
+        stage: s,
+        suffix: name('roi-head', s),
+        description: `the RoI bbox head${stage(s)} (input roi_feats [N, ${head.config.inChannels}·${head.config.roiFeatSize}·${head.config.roiFeatSize}] → cls_score, scores, bbox_pred)`,
+        toOnnx: (options?: { weights?: OnnxWeightDtype }) => head.toOnnx(options),
+      })),
+      ...mask.map((head, s) => ({
+        kind: 'mask' as const,
+        stage: s,
+        suffix: name('mask-head', s),
+        description: `the mask head${stage(s)} (inputs roi_feats [N, ${head.config.inChannels}·${head.config.roiFeatSize}·${head.config.roiFeatSize}], labels [N] → mask_logits, mask_probs [N, ${head.maskSize}, ${head.maskSize}])`,
+        toOnnx: (options?: { weights?: OnnxWeightDtype }) => head.toOnnx(options),
+      })),
+    ];
   }
 
   /**
    * Runs the networks on ONNX sessions from here on: `createSession` (e.g. onnxruntime-node's
-   * `createOrtSession` with its options) gets the features graph and the RoI head graph. The bytes
-   * are not kept. Call {@link releaseOnnx} to free the sessions and go back to TF.js.
+   * `createOrtSession` with its options) gets the features graph ({@link toOnnx}) and each RoI head
+   * graph ({@link onnxHeadGraphs}), one at a time; the bytes are not kept. Faster, Mask and Cascade
+   * (Mask) R-CNN alike. If a session fails to open, those already open are released. Call
+   * {@link releaseOnnx} (or `dispose`) to free the sessions; {@link releaseOnnx} goes back to TF.js.
    */
   async useOnnx(createSession: (model: Uint8Array) => Promise<OnnxSession>): Promise<void> {
-    const roiHead = this.bboxOnlyRoIHead();
     await this.releaseOnnx();
-    const features = await createSession(this.toOnnx());
+    const opened: OnnxSession[] = [];
+    const open = async (bytes: () => Uint8Array) => {
+      const session = await createSession(bytes());
+      opened.push(session);
+      return session;
+    };
     try {
-      this.onnxSessions = { features, bboxHead: await createSession(roiHead.bboxHead.toOnnx()) };
+      const features = await open(() => this.toOnnx());
+      const bboxHeads: OnnxSession[] = [];
+      const maskHeads: OnnxSession[] = [];
+      for (const graph of this.onnxHeadGraphs()) (graph.kind === 'bbox' ? bboxHeads : maskHeads).push(await open(() => graph.toOnnx()));
+      this.onnxSessions = { features, bboxHeads, maskHeads };
     } catch (e) {
-      await features.release();
+      await Promise.allSettled(opened.map((s) => s.release()));
       throw e;
     }
   }
 
-  /** The RoI head the ONNX path runs: Faster R-CNN's (mask and cascade heads stay on TF.js). */
-  private bboxOnlyRoIHead(): StandardRoIHead {
-    const head: unknown = this.roiHead;
-    if (!(head instanceof StandardRoIHead) || 'maskHead' in head) {
-      throw new Error(`the onnxruntime engine runs Faster R-CNN; ${this.constructor.name} (mask / cascade RoI heads) runs on the tfjs engine`);
-    }
-    return head;
-  }
-
-  /** Frees the sessions of {@link useOnnx}; TF.js runs the networks again. */
+  /** Frees the sessions of {@link useOnnx} (every one); TF.js runs the networks again. */
   async releaseOnnx(): Promise<void> {
     const sessions = this.onnxSessions;
     this.onnxSessions = null;
-    if (sessions) await Promise.all([sessions.features.release(), sessions.bboxHead.release()]);
+    if (sessions) await Promise.all([sessions.features, ...sessions.bboxHeads, ...sessions.maskHeads].map((s) => s.release()));
   }
 
-  /** {@link simpleTest} on ONNX sessions: one call for features + RPN convs, one for all RoIs. */
-  private async simpleTestOnnx(x: tf.Tensor4D, imgMeta: ImageMeta, options: SimpleTestOptions, sessions: DetectorOnnxSessions): Promise<SimpleTestResult> {
-    const cfg = this.mergedTestCfg(options);
+  /** Frees the weights and, after {@link useOnnx}, every ONNX session (released without waiting). */
+  override dispose(): void {
+    void this.releaseOnnx().catch(() => {});
+    super.dispose();
+  }
+
+  /**
+   * The first part of {@link simpleTest} on one image, on the engine in use (the `features` session
+   * after {@link useOnnx}, else TF.js): the RPN conv outputs and the neck levels the RoI extractor
+   * pools from, as host arrays (NHWC).
+   */
+  hostFeatures(x: tf.Tensor4D): Promise<{ rpn: RpnLevelOutput[]; features: FeatureMap[] }> {
+    return this.hostOutputs(x, this.onnxSessions ?? undefined);
+  }
+
+  private async hostOutputs(x: tf.Tensor4D, sessions: DetectorOnnxSessions | undefined): Promise<{ rpn: RpnLevelOutput[]; features: FeatureMap[] }> {
+    if (!sessions) return this.levelsToHost(this.neckLevels(x));
     const out = await sessions.features.run({ input: { data: (await x.data()) as Float32Array, dims: [...x.shape] } });
     const pick = (name: string) => {
       if (!out[name]) throw new Error(`the detector's ONNX session has no output '${name}': export it with FasterRCNN.toOnnx()`);
       return out[name];
     };
-    const rpnOut = Array.from({ length: this.rpnHead.anchorGenerator.numLevels }, (_, i) => {
+    const rpn = Array.from({ length: this.rpnHead.anchorGenerator.numLevels }, (_, i) => {
       const cls = pick(`rpn_cls_${i}`);
       return { logits: cls.data, deltas: pick(`rpn_reg_${i}`).data, height: cls.dims[1], width: cls.dims[2] };
     });
@@ -183,46 +244,52 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
       const t = pick(`neck_out_${i}`);
       return { data: t.data, height: t.dims[1], width: t.dims[2], channels: t.dims[3] };
     });
-    const proposals = this.rpnHead.getProposals(rpnOut, imgMeta.imgShape, cfg.rpn);
-    const dets = await this.bboxOnlyRoIHead().simpleTestBboxes(features, proposals, imgMeta, cfg.rcnn, {
-      rescale: options.rescale ?? this.detector.rescale,
-      allowedLabels: options.allowedLabels,
-      session: sessions.bboxHead,
-    });
-    return { proposals, ...dets };
-  }
-
-  private mergedTestCfg(options: SimpleTestOptions): FasterRcnnTestConfig {
-    return {
-      rpn: { ...this.testCfg.rpn, ...options.testCfg?.rpn },
-      rcnn: { ...this.testCfg.rcnn, ...options.testCfg?.rcnn },
-    };
+    return { rpn, features };
   }
 
   /**
    * The RPN + RoI part of {@link simpleTest} on neck levels computed elsewhere (e.g. by a backbone
-   * shared with other heads). Takes ownership of `levels` and disposes them.
+   * shared with other heads). Takes ownership of `levels` and disposes them. Runs on TF.js.
    */
   async simpleTestOnLevels(levels: tf.Tensor4D[], imgMeta: ImageMeta, options: SimpleTestOptions = {}): Promise<SimpleTestResult> {
+    const { rpn, features } = await this.levelsToHost(levels);
+    return this.testOnHost(rpn, features, imgMeta, options);
+  }
+
+  /** RPN convs on TF.js neck levels, and the pooled levels on the host; disposes `levels`. */
+  private async levelsToHost(levels: tf.Tensor4D[]): Promise<{ rpn: RpnLevelOutput[]; features: FeatureMap[] }> {
+    try {
+      const rpn = await this.rpnHead.forwardToHost(levels);
+      const used = levels.slice(0, this.detector.roiExtractor.featmapStrides.length);
+      const features = await Promise.all(
+        used.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
+      );
+      return { rpn, features };
+    } finally {
+      tf.dispose(levels);
+    }
+  }
+
+  /**
+   * Everything after the networks' first part, the same for both engines: proposals from the RPN
+   * outputs, then the RoI head (its networks on `sessions` when given, else on TF.js).
+   */
+  private async testOnHost(
+    rpnOut: RpnLevelOutput[],
+    features: FeatureMap[],
+    imgMeta: ImageMeta,
+    options: SimpleTestOptions,
+    sessions?: RoIHeadSessions,
+  ): Promise<SimpleTestResult> {
     const cfg = {
       rpn: { ...this.testCfg.rpn, ...options.testCfg?.rpn },
       rcnn: { ...this.testCfg.rcnn, ...options.testCfg?.rcnn },
     };
-    let features: FeatureMap[];
-    let rpnOut;
-    try {
-      rpnOut = await this.rpnHead.forwardToHost(levels);
-      const used = levels.slice(0, this.detector.roiExtractor.featmapStrides.length);
-      features = await Promise.all(
-        used.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
-      );
-    } finally {
-      tf.dispose(levels);
-    }
     const proposals = this.rpnHead.getProposals(rpnOut, imgMeta.imgShape, cfg.rpn);
     const dets = await this.roiHead.simpleTest(features, proposals, imgMeta, cfg.rcnn, {
       rescale: options.rescale ?? this.detector.rescale,
       allowedLabels: options.allowedLabels,
+      sessions,
     });
     return { proposals, ...dets };
   }

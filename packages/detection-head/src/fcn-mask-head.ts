@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module } from '@hrnetjs/core';
-import { Conv2d, Sequential } from '@hrnetjs/core/ops';
+import { Module, type OnnxSession } from '@hrnetjs/core';
+import { Conv2d, OnnxGraph, type OnnxWeightDtype, Sequential } from '@hrnetjs/core/ops';
+
+/** ONNX TensorProto.DataType of int64 (Cast target). */
+const INT64 = 7;
 
 /** `roi_head.mask_head` (mmdet 2.x `FCNMaskHead`, deconv upsampling). */
 export interface MaskHeadConfig {
@@ -63,6 +66,14 @@ export class ConvTranspose2d extends Module {
     return this.apply(x, this.folded.w, this.folded.b);
   }
 
+  /** ONNX twin of {@link run} on NCHW `x`: one ConvTranspose (weight [in, out, k, k] as stored, stride k). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    const { inChannels: I, outChannels: O, kernelSize: k } = this;
+    const w = g.weight('deconv_w', [I, O, k, k], () => this.value('weight'), { owner: this, part: 'weight' });
+    const b = g.weight('deconv_b', [O], () => this.value('bias'), { owner: this, part: 'bias' });
+    return g.node('ConvTranspose', [x, w, b], { kernel_shape: [k, k], strides: [k, k] }, 'deconv');
+  }
+
   private apply(x: tf.Tensor4D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor4D {
     const { inChannels: I, outChannels: O, kernelSize: k } = this;
     return tf.tidy(() => {
@@ -113,16 +124,53 @@ export class FCNMaskHead extends Module {
     });
   }
 
+  /** ONNX twin of {@link forward} on NCHW RoI features [N, C, P, P] → logits [N, classes, M, M]. */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    let h = x;
+    for (const m of this.convs) h = m.conv.emitOnnx(g, h, null, true);
+    h = g.node('Relu', [this.upsample.emitOnnx(g, h)]);
+    return this.convLogits.emitOnnx(g, h, null, false);
+  }
+
+  /**
+   * ONNX model of {@link labelProbabilities}: inputs `roi_feats` [N, C·P·P] (channel-major RoI
+   * features, as the RoI extractor gives them; dynamic N) and `labels` [N] (float32 class ids) →
+   * `mask_logits` and `mask_probs` (sigmoid) [N, M, M], the channel of each RoI's label (channel 0
+   * when class-agnostic). All RoIs of an image go through in one call.
+   */
+  toOnnx(options: { weights?: OnnxWeightDtype } = {}): Uint8Array {
+    const { inChannels: C, roiFeatSize: P } = this.config;
+    const M = this.maskSize;
+    const g = new OnnxGraph();
+    const feats = g.input('roi_feats', ['rois', C * P * P]);
+    let labels = g.input('labels', ['rois']);
+    // Reshape dim 0 = "copy N" (also right for N = 0, where -1 would be ambiguous).
+    const x = g.node('Reshape', [feats, g.int64('roi_shape', [0, C, P, P])], {}, 'roi_nchw');
+    const logits = this.emitOnnx(g, x); // [N, K, M, M]
+    if (this.config.classAgnostic) labels = g.node('Mul', [labels, g.floats('zero', [0])], {}, 'channel0');
+    const index = g.node('Unsqueeze', [g.node('Cast', [labels], { to: INT64 }, 'label_ids'), g.int64('axis1', [1])], {}, 'label_index');
+    const picked = g.node('GatherND', [logits, index], { batch_dims: 1 }, 'label_logits'); // [N, M, M]
+    g.output(picked, 'mask_logits', ['rois', M, M]);
+    g.output(g.node('Sigmoid', [picked], {}, 'mask_probs'), 'mask_probs', ['rois', M, M]);
+    return g.encode({ weights: options.weights, docString: 'HRNet.js export of the FCNMaskHead' });
+  }
+
   /**
    * Runs the head on host RoI features ([N, C·P·P], channel-major as the RoI extractor gives them)
    * and returns the sigmoid probabilities of the channel of each RoI's label ([N, M, M] row-major);
-   * with `logits` also the raw logits of those channels.
+   * with `logits` also the raw logits of those channels. With `session` (a session over
+   * {@link toOnnx}) the network runs there, all RoIs in one call; else on TF.js.
    */
-  async labelProbabilities(roiFeats: Float32Array, labels: Int32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
+  async labelProbabilities(roiFeats: Float32Array, labels: Int32Array, session?: OnnxSession): Promise<{ probs: Float32Array; logits: Float32Array }> {
     const { inChannels: C, roiFeatSize: P } = this.config;
     const n = labels.length;
     if (roiFeats.length !== n * C * P * P) throw new Error(`FCNMaskHead: expected ${n}×${C}×${P}×${P} RoI features, got ${roiFeats.length} values`);
     const M = this.maskSize;
+    if (session) {
+      const out = await session.run({ roi_feats: { data: roiFeats, dims: [n, C * P * P] }, labels: { data: Float32Array.from(labels), dims: [n] } });
+      if (!out.mask_probs || !out.mask_logits) throw new Error("the mask head's ONNX session has no output 'mask_probs' / 'mask_logits': export it with FCNMaskHead.toOnnx()");
+      return { probs: out.mask_probs.data, logits: out.mask_logits.data };
+    }
     const out = tf.tidy(() => {
       const x = tf.transpose(tf.tensor4d(roiFeats, [n, C, P, P]), [0, 2, 3, 1]) as tf.Tensor4D;
       const logits = this.forward(x); // [n, M, M, K]

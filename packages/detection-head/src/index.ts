@@ -5,7 +5,7 @@
  * `@hrnetjs/detection-head/ops`.
  */
 export { createDetector, type Detection, Detector, type DetectorOptions, type DetectOptions, type InstanceMask } from './detect.js';
-export { FasterRCNN, type SimpleTestOptions, type SimpleTestResult, type TwoStageRoIHead } from './faster-rcnn.js';
+export { type DetectorOnnxSessions, FasterRCNN, type OnnxHeadGraph, type SimpleTestOptions, type SimpleTestResult, type TwoStageRoIHead } from './faster-rcnn.js';
 export { MaskRCNN } from './mask-rcnn.js';
 export { CascadeRCNN } from './cascade-rcnn.js';
 export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind, twoStageKindOfKeys } from './two-stage.js';

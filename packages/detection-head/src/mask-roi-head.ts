@@ -1,10 +1,11 @@
+import type { OnnxSession } from '@hrnetjs/core';
 import type { BBoxHeadConfig, ImageMeta } from './faster-rcnn-config.js';
 import { FCNMaskHead, type MaskHeadConfig } from './fcn-mask-head.js';
 import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
 import { getSegMasks, type InstanceMasks, maskRois } from './paste-mask.js';
 import type { FeatureMap } from './roi-align.js';
 import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js';
-import { StandardRoIHead } from './roi-head.js';
+import { type RoIHeadNetworks, type RoIHeadSessions, type RoITestOptions, StandardRoIHead } from './roi-head.js';
 
 /**
  * mmdet 2.x `StandardRoIHead` with its mask branch: `bbox_head.*` then `mask_head.*` (FCNMaskHead;
@@ -28,14 +29,21 @@ export class MaskRoIHead extends StandardRoIHead {
     this.maskThrBinary = maskThrBinary;
   }
 
-  /** `_mask_forward`: RoIs (flat [N × 4], input coordinates) → probabilities / logits of each RoI's label. */
-  maskForward(features: FeatureMap[], rois: Float32Array, labels: Int32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
-    return this.maskHead.labelProbabilities(extractRoiFeatures(features, rois, this.maskExtractor), labels);
+  override networks(): RoIHeadNetworks {
+    return { bbox: [this.bboxHead], mask: [this.maskHead] };
+  }
+
+  /**
+   * `_mask_forward`: RoIs (flat [N × 4], input coordinates) → probabilities / logits of each RoI's
+   * label; on `session` (over `maskHead.toOnnx()`) when given, else on TF.js.
+   */
+  maskForward(features: FeatureMap[], rois: Float32Array, labels: Int32Array, session?: OnnxSession): Promise<{ probs: Float32Array; logits: Float32Array }> {
+    return this.maskHead.labelProbabilities(extractRoiFeatures(features, rois, this.maskExtractor), labels, session);
   }
 
   /** The mask head's logits of each RoI's label channel, as a one-stage list (cf. the cascade's). */
-  async stageMaskLogits(features: FeatureMap[], rois: Float32Array, labels: Int32Array): Promise<Float32Array[]> {
-    return [(await this.maskForward(features, rois, labels)).logits];
+  async stageMaskLogits(features: FeatureMap[], rois: Float32Array, labels: Int32Array, sessions?: RoIHeadSessions): Promise<Float32Array[]> {
+    return [(await this.maskForward(features, rois, labels, sessions?.maskHeads[0])).logits];
   }
 
   override async simpleTest(
@@ -43,16 +51,16 @@ export class MaskRoIHead extends StandardRoIHead {
     proposals: Float32Array,
     meta: ImageMeta,
     cfg: RcnnTestConfig,
-    options: { rescale: boolean; allowedLabels?: ReadonlySet<number> },
+    options: RoITestOptions,
   ): Promise<Detections & { masks: InstanceMasks }> {
     const dets = await this.simpleTestBboxes(features, proposals, meta, cfg, options);
-    return { ...dets, masks: await this.simpleTestMask(features, dets, meta, options.rescale) };
+    return { ...dets, masks: await this.simpleTestMask(features, dets, meta, options.rescale, options.sessions?.maskHeads[0]) };
   }
 
-  /** `simple_test_mask` for one image. */
-  async simpleTestMask(features: FeatureMap[], dets: Detections, meta: ImageMeta, rescale: boolean): Promise<InstanceMasks> {
+  /** `simple_test_mask` for one image (the mask head on `session` when given). */
+  async simpleTestMask(features: FeatureMap[], dets: Detections, meta: ImageMeta, rescale: boolean, session?: OnnxSession): Promise<InstanceMasks> {
     const rois = maskRois(dets.bboxes, meta.scaleFactor, rescale);
-    const { probs } = dets.labels.length > 0 ? await this.maskForward(features, rois, dets.labels) : { probs: new Float32Array(0) };
+    const { probs } = dets.labels.length > 0 ? await this.maskForward(features, rois, dets.labels, session) : { probs: new Float32Array(0) };
     return getSegMasks(probs, this.maskHead.maskSize, rois, meta, rescale, this.maskThrBinary);
   }
 }

@@ -15,7 +15,7 @@ export { batchedNms, type BatchedNmsOptions, nms, sortByScoreDescending } from '
 export { normalizeLut, rescaleSize } from './preprocess.js';
 export { type FeatureMap, roiAlign, type RoIAlignOptions } from './roi-align.js';
 export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi-extractor.js';
-export { StandardRoIHead } from './roi-head.js';
+export { type RoIHeadNetworks, type RoIHeadSessions, type RoITestOptions, StandardRoIHead } from './roi-head.js';
 export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
 export { type CascadeConfig, parseCascadeConfig } from './cascade-rcnn-config.js';
 export { CascadeRoIHead } from './cascade-roi-head.js';

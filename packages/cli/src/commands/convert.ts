@@ -2,7 +2,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { configFromWeights, encodeSafetensors, matchPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
 import { FasterRCNN } from '@hrnetjs/detection-head';
-import { StandardRoIHead } from '@hrnetjs/detection-head/ops';
 import { createModel } from '../models.js';
 import { loadModelConfig } from '../load-config.js';
 import { readCheckpointFile, writeTfjsWeightsFile } from '@hrnetjs/core/node';
@@ -57,7 +56,7 @@ export async function convertCommand({ options, positionals, stdout }: CommandCo
   if (to === 'onnx') {
     const files = await writeOnnx(out, await onnxModelConfig(options, stateDict, input), stateDict, dtype);
     bytes = files.reduce((n, f) => n + f.bytes, 0);
-    if (files.length > 1) stdout(`${basename(input)} → ${files[1].path}: the RoI bbox head (input roi_feats [N, C·P·P]), ${files[1].bytes} bytes`);
+    for (const f of files.slice(1)) stdout(`${basename(input)} → ${f.path}: ${f.what}, ${f.bytes} bytes`);
   } else if (to === 'safetensors') {
     // 'pt' is what Python's safetensors.torch.save_file records.
     const data = encodeSafetensors(stateDict, { format: 'pt', ...metadata }, { dtype });
@@ -87,26 +86,26 @@ async function onnxModelConfig(options: Options, stateDict: StateDict, file: str
 }
 
 /**
- * Writes `model.toOnnx()` (and, for Faster R-CNN, the RoI bbox head beside it as `<name>-roi-head.onnx`).
+ * Writes `model.toOnnx()`, and for two-stage detectors (Faster / Mask / Cascade (Mask) R-CNN) each
+ * RoI head network beside it, as the onnxruntime engine runs them (`onnxHeadGraphs`):
+ * `<name>-roi-head.onnx` (bbox head), `<name>-mask-head.onnx`, with `-{stage}` for cascades.
  * The model's weights are freed before the bytes are written.
  */
-async function writeOnnx(out: string, config: ModelConfig, stateDict: StateDict, dtype: 'float32' | 'float16'): Promise<Array<{ path: string; bytes: number }>> {
+async function writeOnnx(out: string, config: ModelConfig, stateDict: StateDict, dtype: 'float32' | 'float16'): Promise<Array<{ path: string; bytes: number; what: string }>> {
   const model = createModel(config);
-  let graphs: Array<{ path: string; data: Uint8Array }>;
+  let graphs: Array<{ path: string; data: Uint8Array; what: string }>;
   try {
     model.load(stateDict);
-    graphs = [{ path: out, data: model.toOnnx({ weights: dtype }) }];
+    graphs = [{ path: out, data: model.toOnnx({ weights: dtype }), what: 'the network' }];
     if (model instanceof FasterRCNN) {
-      // The ONNX engine covers Faster R-CNN; mask and cascade RoI heads run on TF.js.
-      if (!(model.roiHead instanceof StandardRoIHead) || 'maskHead' in model.roiHead) {
-        throw new CliError(`--to onnx exports Faster R-CNN detectors; this is a ${model.constructor.name} (its mask / cascade RoI heads run on the tfjs engine)`);
+      for (const g of model.onnxHeadGraphs()) {
+        graphs.push({ path: out.replace(/(\.onnx)?$/i, `-${g.suffix}.onnx`), data: g.toOnnx({ weights: dtype }), what: g.description });
       }
-      graphs.push({ path: out.replace(/(\.onnx)?$/i, '-roi-head.onnx'), data: model.roiHead.bboxHead.toOnnx({ weights: dtype }) });
     }
   } finally {
     model.dispose();
   }
   await mkdir(dirname(out), { recursive: true });
   for (const g of graphs) await writeFile(g.path, g.data);
-  return graphs.map((g) => ({ path: g.path, bytes: g.data.length }));
+  return graphs.map((g) => ({ path: g.path, bytes: g.data.length, what: g.what }));
 }
