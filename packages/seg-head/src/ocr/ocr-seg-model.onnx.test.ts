@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { getPreset, onnxRunner, type OnnxSession, parseModelConfig, readCheckpoint, toNCHW, fromNCHW } from '@hrnetjs/core';
+import { randomizeWeights } from '@hrnetjs/core/ops';
+import { createOrtSession, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { difference, oracleCase, oracleDifferences } from '@hrnetjs/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segment } from '../segment.js';
+import { createSegModel } from '../seg-network.js';
+import { OcrSegModel } from './ocr-seg-model.js';
+
+// HRNet-OCR exported with toOnnx() and run on onnxruntime-node CPU (1 thread), held to the bars of
+// the TF.js tests: 1e-4 of each tensor's std against the official seg_hrnet_ocr.py outputs
+// (tools/oracle/gen_ocr.py cases), the same pipeline bars as ocr-segment.parity.test.ts.
+const TOLERANCE = 1e-4;
+const sessions: OnnxSession[] = [];
+const verbose = (...args: unknown[]) => process.env.HRNET_ORACLE_VERBOSE && console.info(...args);
+
+async function onnxOf(model: OcrSegModel, intermediates = false) {
+  const session = await createOrtSession(model.toOnnx({ intermediates }), { intraOpNumThreads: 1 });
+  sessions.push(session);
+  return onnxRunner(session);
+}
+
+function loadCase(name: string): OcrSegModel {
+  const c = oracleCase(name);
+  const model = createSegModel(parseModelConfig(c.configText));
+  expect(model).toBeInstanceOf(OcrSegModel);
+  const report = model.load(readCheckpoint(c.checkpoint).stateDict);
+  expect([report.missing, report.unexpected]).toEqual([[], []]);
+  return model as OcrSegModel;
+}
+
+/** Nodes of type `op` in ModelProto bytes: NodeProto.op_type is field 4, a length-delimited string (tag 0x22). */
+function opCount(bytes: Uint8Array, op: string): number {
+  const pattern = [0x22, op.length, ...new TextEncoder().encode(op)];
+  let count = 0;
+  for (let i = 0; i + pattern.length <= bytes.length; i++) if (pattern.every((b, j) => bytes[i + j] === b)) count++;
+  return count;
+}
+
+beforeAll(async () => {
+  await useBackend('wasm');
+});
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.release()));
+});
+
+describe('OcrSegModel exported to ONNX, on onnxruntime-node CPU', () => {
+  it.each([
+    ['ocr_ac_true_odd', 'ALIGN_CORNERS true, odd 97×131, 7 classes, mid 24 / key 12'],
+    ['ocr_ac_false_b2', 'ALIGN_CORNERS false, batch 2 of 70×54, 5 classes, mid 16 / key 10, 2 stage-4 modules'],
+  ])('%s (%s): stage 4, conv3x3_ocr, ocr_gather_head, ocr_distri_head, aux and logits within 1e-4 of std', async (name) => {
+    const c = oracleCase(name);
+    const model = loadCase(name);
+    const x = fromNCHW(await readNpyFile(c.inputPath));
+    const outputs = await (await onnxOf(model, true))(x);
+    const rel = await oracleDifferences(c, outputs, toNCHW, readNpyFile);
+    expect(Object.keys(rel).sort()).toEqual(c.manifest.outputs.map((o) => o.name).sort());
+    for (const [key, value] of Object.entries(rel)) expect.soft(value, key).toBeLessThan(TOLERANCE);
+    tf.dispose([x, ...Object.values(outputs)]);
+    model.dispose();
+  });
+
+  it('the exported graph: no BatchNormalization or Dropout left, one Conv per official conv weight', () => {
+    const model = loadCase('ocr_ac_true_odd');
+    const convWeights = model.stateDictSpec().filter((e) => e.key.endsWith('.weight') && e.shape.length === 4).length;
+    const bytes = model.toOnnx();
+    expect(opCount(bytes, 'Conv')).toBe(convWeights);
+    expect(opCount(bytes, 'BatchNormalization')).toBe(0);
+    expect(opCount(bytes, 'Dropout')).toBe(0);
+    // The spatial softmax of ocr_gather_head and the attention's softmax over the regions.
+    expect(opCount(bytes, 'Softmax')).toBe(2);
+    model.dispose();
+  });
+
+  it.each([
+    ['ocr_pipe_ade20k', 'short side 26 + pad /8 kept, scales 0.75/1/1.5 (windows), flip, align_corners true'],
+    ['ocr_pipe_pascal_ctx', 'short side 44 + pad /8 cropped, crop 48×40, scales 0.75/1.25, align_corners false'],
+    ['ocr_pipe_lip', 'resize to crop, flip with the LIP pair swap, windows'],
+  ])('%s through segment() with the ORT network (%s): log-prediction within 1e-4 of std, labels equal', async (name) => {
+    const c = oracleCase(name);
+    const meta = JSON.parse(readFileSync(join(c.dir, 'manifest.json'), 'utf8')) as { near_ties: number[][] };
+    const model = loadCase(name);
+    const run = await onnxOf(model);
+    const batches: number[] = [];
+    const network = (x: tf.Tensor4D) => {
+      batches.push(x.shape[0]);
+      return run(x);
+    };
+    const rgb = await readNpyFile(join(c.dir, 'image.npy'));
+    const [height, width] = rgb.shape;
+    const image = { width, height, data: Uint8Array.from(rgb.values as Uint8Array) };
+    const before = tf.memory().numTensors;
+    const result = await segment(model, image, { returnScores: true, network });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(batches.length).toBeGreaterThan(0);
+    const pred = await readNpyFile(join(c.dir, 'pred.npy'));
+    const classes = pred.shape[1];
+    const scores = tf.tensor4d(result.scores as Float32Array, [1, height, width, classes]);
+    const ours = Float64Array.from((await toNCHW(scores)).values as Float32Array, Math.log);
+    scores.dispose();
+    const official = Float64Array.from(pred.values as Float32Array, Math.log);
+    let worst = 0;
+    for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(Math.expm1(ours[i] - official[i])));
+    const logRel = difference(ours, official).relToStd;
+    verbose(name, 'ORT pipeline', { logRel, worst, batches });
+    expect(worst).toBeLessThan(1e-3);
+    expect(logRel).toBeLessThan(TOLERANCE);
+    const labels = await readNpyFile(join(c.dir, 'labels.npy'));
+    const ties = new Set(meta.near_ties.map(([y, xx]) => y * width + xx));
+    let bad = 0;
+    for (let p = 0; p < result.labels.length; p++) if (!ties.has(p) && result.labels[p] !== Number(labels.values[p])) bad++;
+    expect(bad).toBe(0);
+    model.dispose();
+  });
+
+  it('TEST.OUTPUT_INDEX 0: the ORT pipeline reads the aux output, as predict() does on TF.js', async () => {
+    const c = oracleCase('ocr_pipe_lip');
+    const config = parseModelConfig(c.configText);
+    const model = new OcrSegModel({ ...config, source: { ...(config.source as object), TEST: { ...(config.source as { TEST?: object }).TEST, OUTPUT_INDEX: 0 } } });
+    model.load(readCheckpoint(c.checkpoint).stateDict);
+    expect(model.testOutput).toBe('aux');
+    const rgb = await readNpyFile(join(c.dir, 'image.npy'));
+    const [height, width] = rgb.shape;
+    const image = { width, height, data: Uint8Array.from(rgb.values as Uint8Array) };
+    const tfjs = await segment(model, image, { returnScores: true });
+    const ort = await segment(model, image, { returnScores: true, network: await onnxOf(model) });
+    const mainModel = loadCase('ocr_pipe_lip');
+    const main = await segment(mainModel, image, { returnScores: true, network: await onnxOf(mainModel) });
+    mainModel.dispose();
+    // Compared as logs (the summed prediction is exp of logits: heavy-tailed).
+    const log = (r: { scores?: Float32Array }) => Float64Array.from(r.scores as Float32Array, Math.log);
+    const rel = difference(log(ort), log(tfjs)).relToStd;
+    verbose('OUTPUT_INDEX 0, ORT vs TF.js', rel);
+    expect(rel).toBeLessThan(TOLERANCE);
+    // The aux and the OCR predictions differ (else this test could not tell them apart).
+    expect(difference(log(main), log(tfjs)).relToStd).toBeGreaterThan(0.1);
+    model.dispose();
+  });
+
+  it.each([
+    [false, [[1, 65, 97], [2, 96, 128]]],
+    [true, [[1, 71, 53]]],
+  ] as const)('outside the fixtures: W18-small-v2 backbone + OCR mid 40 / key 20, 13 classes, align_corners %s, random weights; ORT equals our TF.js forward (several sizes through one graph)', async (alignCorners, sizes) => {
+    const config = structuredClone(getPreset('seg-cityscapes-w18-small-v2'));
+    config.backbone.alignCorners = alignCorners;
+    config.head = { type: 'seg', numClasses: 13, finalConvKernel: 1, ocr: { midChannels: 40, keyChannels: 20, dropout: 0.05 } };
+    const model = createSegModel(config) as OcrSegModel;
+    expect(model).toBeInstanceOf(OcrSegModel);
+    randomizeWeights(model, 17);
+    const run = await onnxOf(model, true);
+    for (const [n, h, w] of sizes) {
+      const x = tf.randomNormal([n, h, w, 3], 0, 1, 'float32', h) as tf.Tensor4D;
+      const ours = model.forwardNamed(x, { intermediates: true });
+      const onnx = await run(x);
+      expect(Object.keys(onnx).sort()).toEqual(Object.keys(ours).sort());
+      const rel: Record<string, number> = {};
+      for (const [key, t] of Object.entries(ours)) {
+        expect(onnx[key].shape, key).toEqual(t.shape);
+        rel[key] = difference(await onnx[key].data(), await t.data()).relToStd;
+      }
+      verbose('random OCR', alignCorners, [n, h, w], rel);
+      for (const [key, value] of Object.entries(rel)) expect.soft(value, `${key} at ${n}×${h}×${w}`).toBeLessThan(TOLERANCE);
+      tf.dispose([x, ...Object.values(ours), ...Object.values(onnx)]);
+    }
+    model.dispose();
+  });
+});
