@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getPreset, onnxRunner, type OnnxSession, parseModelConfig, readCheckpoint, toNCHW, fromNCHW } from '@hrnetjs/core';
 import { randomizeWeights } from '@hrnetjs/core/ops';
 import { createOrtSession, readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { difference, oracleCase, oracleDifferences } from '@hrnetjs/test-utils';
+import { difference, oracleCase, oracleDifferences, repoRoot } from '@hrnetjs/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { segment } from '../segment.js';
 import { createSegModel } from '../seg-network.js';
@@ -166,5 +166,32 @@ describe('OcrSegModel exported to ONNX, on onnxruntime-node CPU', () => {
       tf.dispose([x, ...Object.values(ours), ...Object.values(onnx)]);
     }
     model.dispose();
+  });
+
+  it.each([
+    ['cityscapes__seg_hrnet_ocr_w48_train_512x1024_sgd_lr1e-2_wd5e-4_bs_12_epoch484', 19],
+    ['ade20k__seg_hrnet_ocr_w48_520x520_ohem_sgd_lr2e-2_wd1e-4_bs_16_epoch120', 150],
+  ])('official W48 yaml %s (%i classes, MID 512 / KEY 256, ALIGN_CORNERS default true), random weights: ORT equals our TF.js forward on 64×96', async (name, classes) => {
+    const yaml = readFileSync(join(repoRoot(), 'tools', 'oracle', 'ocr_keys', `${name}.yaml`), 'utf8');
+    const model = createSegModel(parseModelConfig(yaml)) as OcrSegModel;
+    expect(model.ocr).toMatchObject({ midChannels: 512, keyChannels: 256 });
+    expect([model.config.head.type === 'seg' && model.config.head.numClasses, model.config.backbone.alignCorners]).toEqual([classes, true]);
+    randomizeWeights(model, 5);
+    const run = await onnxOf(model, true);
+    const x = tf.randomNormal([1, 64, 96, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const ours = model.forwardNamed(x, { intermediates: true });
+    const onnx = await run(x);
+    expect(Object.keys(onnx).sort()).toEqual(Object.keys(ours).sort());
+    const rel: Record<string, number> = {};
+    for (const [key, t] of Object.entries(ours)) {
+      expect(onnx[key].shape, key).toEqual(t.shape);
+      rel[key] = difference(await onnx[key].data(), await t.data()).relToStd;
+    }
+    verbose(name, rel);
+    for (const [key, value] of Object.entries(rel)) expect.soft(value, key).toBeLessThan(TOLERANCE);
+    tf.dispose([x, ...Object.values(ours), ...Object.values(onnx)]);
+    model.dispose();
+    // The session holds ~280 MB of weights: free it now rather than at the end of the file.
+    await sessions.pop()?.release();
   });
 });
