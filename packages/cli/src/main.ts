@@ -56,10 +56,11 @@ commands:
            rewrite weights for the web: <name>.safetensors or <name>-tfjs/model.json + shards beside the input
            (same state-dict names; float16 halves the size; a converted file works as --weights everywhere);
            onnx: the whole network as <name>.onnx (input NHWC float32 [N, H, W, 3], BN folded, opset 17;
-           a two-stage detector also writes each RoI head network: <name>-roi-head.onnx (bbox head) and, with
-           masks, <name>-mask-head.onnx; a cascade <name>-roi-head-<stage>.onnx / -mask-head-<stage>.onnx);
-           model from --config or read from the weights
-engine options of forward, pose, detect, segment:
+           pose, HigherHRNet (every output_i), seg, HRNet-OCR (aux and logits), cls; a two-stage detector also
+           writes each RoI head network: <name>-roi-head.onnx (bbox head) and, with masks, <name>-mask-head.onnx;
+           a cascade <name>-roi-head-<stage>.onnx / -mask-head-<stage>.onnx); model from --config (HigherHRNet:
+           its yaml or preset) or read from the weights
+engine options of forward, pose (top-down and HigherHRNet), detect, segment (HRNetV2 and HRNet-OCR):
   --engine tfjs|onnxruntime|auto   run the network on TF.js (default) or onnxruntime-node (auto: when installed)
   --ep cpu|webgpu|cuda             onnxruntime execution provider (default cpu)
   --threads n                      onnxruntime CPU threads (default: all cores)

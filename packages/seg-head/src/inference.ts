@@ -9,6 +9,11 @@ export interface InferenceOptions {
   alignCorners: boolean;
   /** Classes swapped in the flipped prediction (LIP left/right parts). */
   flipPairs?: ReadonlyArray<readonly [number, number]>;
+  /**
+   * Which named output of an engine's network runner is the prediction ({@link inferenceWith}):
+   * default `logits`; an HRNet-OCR model's `testOutput` (`aux` for TEST.OUTPUT_INDEX 0).
+   */
+  output?: string;
 }
 
 function swapPermutation(numClasses: number, pairs: ReadonlyArray<readonly [number, number]>): number[] {
@@ -52,8 +57,9 @@ export async function inferenceWith(network: NetworkRunner, x: tf.Tensor4D, opti
     if (batch !== x) batch.dispose();
   }
   try {
-    const logits = outputs.logits as tf.Tensor4D | undefined;
-    if (!logits) throw new Error(`the network gave no 'logits' output (got ${Object.keys(outputs).join(', ')})`);
+    const name = options.output ?? 'logits';
+    const logits = outputs[name] as tf.Tensor4D | undefined;
+    if (!logits) throw new Error(`the network gave no '${name}' output (got ${Object.keys(outputs).join(', ')})`);
     return tf.tidy(() => {
       const [, h, w, c] = logits.shape;
       let pred = resizeBilinearLikeTorch(tf.slice(logits, [0, 0, 0, 0], [1, h, w, c]), height, width, options.alignCorners);

@@ -23,9 +23,13 @@ export interface MultiScaleOptions {
   network?: NetworkRunner;
 }
 
-/** `inference` on TF.js, or through the engine's network runner when one is set. */
+/**
+ * `inference` on TF.js, or through the engine's network runner when one is set (reading the output
+ * `model.predict` gives: HRNet-OCR's `testOutput`, else `logits`).
+ */
 function runInference(model: SegNetwork, x: tf.Tensor4D, options: MultiScaleOptions): Promise<tf.Tensor4D> {
-  return options.network ? inferenceWith(options.network, x, options) : Promise.resolve(inference(model, x, options));
+  if (!options.network) return Promise.resolve(inference(model, x, options));
+  return inferenceWith(options.network, x, { ...options, output: 'testOutput' in model ? model.testOutput : 'logits' });
 }
 
 /** `pad_image`: pads bottom/right up to the crop size with the per-channel value −mean/std. */

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { configFromWeights, encodeSafetensors, matchPreset, type ModelConfig, type StateDict } from '@hrnetjs/core';
+import { configFromWeights, encodeSafetensors, matchPreset, type ModelConfig, type StateDict, type TaskModel } from '@hrnetjs/core';
 import { FasterRCNN } from '@hrnetjs/detection-head';
+import { HigherHRNetModel, isHigherHRNetStateDict } from '@hrnetjs/pose-head';
+import { higherConfigFor, higherConfigFromSpec } from '../higher-config.js';
 import { createModel } from '../models.js';
 import { loadModelConfig } from '../load-config.js';
 import { readCheckpointFile, writeTfjsWeightsFile } from '@hrnetjs/core/node';
@@ -54,7 +56,7 @@ export async function convertCommand({ options, positionals, stdout }: CommandCo
   const metadata = { converted_from: basename(input), dtype };
   let bytes: number;
   if (to === 'onnx') {
-    const files = await writeOnnx(out, await onnxModelConfig(options, stateDict, input), stateDict, dtype);
+    const files = await writeOnnx(out, await onnxModel(options, stateDict, input), stateDict, dtype);
     bytes = files.reduce((n, f) => n + f.bytes, 0);
     for (const f of files.slice(1)) stdout(`${basename(input)} → ${f.path}: ${f.what}, ${f.bytes} bytes`);
   } else if (to === 'safetensors') {
@@ -68,6 +70,19 @@ export async function convertCommand({ options, positionals, stdout }: CommandCo
   }
   const dropped = checkpoint.ignored.length ? `, dropped ${checkpoint.ignored.length} training-only keys` : '';
   stdout(`${basename(input)} (${checkpoint.format}) → ${out}: ${stateDict.size} tensors, ${bytes} bytes, ${dtype}${dropped}`);
+}
+
+/**
+ * The network of an ONNX conversion: HigherHRNet (bottom-up pose, outside core's model registry)
+ * for a HigherHRNet preset / yaml or, without `--config`, for HigherHRNet weights; else the model
+ * of {@link onnxModelConfig}.
+ */
+async function onnxModel(options: Options, stateDict: StateDict, file: string): Promise<TaskModel> {
+  const spec = options.string('config');
+  if ((await higherConfigFromSpec(spec)) || (!spec && isHigherHRNetStateDict(stateDict))) {
+    return new HigherHRNetModel((await higherConfigFor(spec, stateDict)).config);
+  }
+  return createModel(await onnxModelConfig(options, stateDict, file));
 }
 
 /** The network of an ONNX conversion: `--config`, else the preset the weights fit (detectors need one), else read from the keys. */
@@ -91,8 +106,7 @@ async function onnxModelConfig(options: Options, stateDict: StateDict, file: str
  * `<name>-roi-head.onnx` (bbox head), `<name>-mask-head.onnx`, with `-{stage}` for cascades.
  * The model's weights are freed before the bytes are written.
  */
-async function writeOnnx(out: string, config: ModelConfig, stateDict: StateDict, dtype: 'float32' | 'float16'): Promise<Array<{ path: string; bytes: number; what: string }>> {
-  const model = createModel(config);
+async function writeOnnx(out: string, model: TaskModel, stateDict: StateDict, dtype: 'float32' | 'float16'): Promise<Array<{ path: string; bytes: number; what: string }>> {
   let graphs: Array<{ path: string; data: Uint8Array; what: string }>;
   try {
     model.load(stateDict);

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Box, boxToXywh, type CocoResult, type RgbImage } from '@hrnetjs/core';
+import { type Box, boxToXywh, type CocoResult, type NetworkRunner, type RgbImage } from '@hrnetjs/core';
 import { normalizationTable, normalizeCrops } from '../crop.js';
 import { COCO_DATASET } from '../datasets.js';
 import { type PoseImageInput, toRgbImage } from '../image-input.js';
 import { getFinalPreds } from './final-preds.js';
 import { type GroupedPerson, type ParserParams, parseHeatmaps } from './group.js';
 import { type HigherTestConfig, checkTestConfig } from './higher-config.js';
-import { type Aggregate, aggregateResults, getMultiStageOutputs } from './inference.js';
+import { type Aggregate, aggregateResults, getMultiStageOutputs, type NetworkPasses } from './inference.js';
 import type { HigherHRNetModel } from './pose-higher-hrnet.js';
 import { getMultiScaleSize, resizeAlignMultiScale } from './transforms.js';
 
@@ -46,6 +46,12 @@ export interface BottomUpEstimatorOptions extends Partial<HigherTestConfig> {
   keypointNames?: readonly string[];
   mean?: readonly [number, number, number];
   std?: readonly [number, number, number];
+  /**
+   * Runs the network instead of TF.js (e.g. `onnxRunner(session)` over `model.toOnnx()`, or
+   * `createEngineRunner` of `@hrnetjs/core/node`): per scale, the image and its mirror go through
+   * one call as a batch of two; it must give every `output_{i}`.
+   */
+  network?: NetworkRunner;
 }
 
 /** Per-call overrides of {@link BottomUpPoseEstimator.estimatePoses}. */
@@ -91,12 +97,14 @@ export class BottomUpPoseEstimator {
   readonly flipIndex: readonly number[] | null;
   readonly keypointNames: readonly string[];
   private readonly tables: Float32Array[];
+  private readonly network?: NetworkRunner;
 
   constructor(
     readonly model: HigherHRNetModel,
     options: BottomUpEstimatorOptions = {},
   ) {
-    const { flipIndex, keypointNames, mean, std, ...testOverrides } = options;
+    const { flipIndex, keypointNames, mean, std, network, ...testOverrides } = options;
+    this.network = network;
     const given = Object.fromEntries(Object.entries(testOverrides).filter(([, v]) => v !== undefined));
     this.test = checkTestConfig({ ...model.config.test, ...given });
     const J = model.config.higher.numJoints;
@@ -139,8 +147,10 @@ export class BottomUpPoseEstimator {
     const base = getMultiScaleSize(rgb.width, rgb.height, test.inputSize, 1.0, minScale);
     let frame = { center: base.center, scale: base.scale };
     const inputSizes: Array<[number, number]> = [];
-    const [det, tag] = tf.tidy(() => {
-      let state: Aggregate = { finalHeatmaps: null, tagsList: [] };
+    let state: Aggregate = { finalHeatmaps: null, tagsList: [] };
+    let det: tf.Tensor;
+    let tag: tf.Tensor;
+    try {
       for (const s of [...scales].sort((a, b) => b - a)) {
         const { size } = getMultiScaleSize(rgb.width, rgb.height, test.inputSize, s, minScale);
         if (size[0] % 32 || size[1] % 32) {
@@ -154,25 +164,78 @@ export class BottomUpPoseEstimator {
         inputSizes.push(resized.size);
         const [w, h] = resized.size;
         const x = tf.tensor4d(normalizeCrops([resized.image], this.tables), [1, h, w, 3]);
-        const stage = getMultiStageOutputs(
-          (input) => this.model.predict(input),
-          this.model.config,
-          test,
-          x,
-          flipTest ? this.flipIndex : null,
-          test.project2image ? base.size : null,
-        );
-        state = aggregateResults(test, s, state, stage, flipTest);
+        let passes: NetworkPasses | null = null;
+        try {
+          passes = await this.runNetwork(x, flipTest);
+          const stage = passes;
+          const previous = state;
+          const next = tf.tidy(() => {
+            const outputs = getMultiStageOutputs(stage, this.model.config, test, flipTest ? this.flipIndex : null, test.project2image ? base.size : null);
+            const merged = aggregateResults(test, s, previous, outputs, flipTest);
+            return { heatmaps: merged.finalHeatmaps ? [merged.finalHeatmaps] : [], tags: merged.tagsList };
+          });
+          state = { finalHeatmaps: next.heatmaps[0] ?? null, tagsList: next.tags };
+          const kept = new Set<tf.Tensor>([...next.heatmaps, ...next.tags]);
+          tf.dispose([previous.finalHeatmaps, ...previous.tagsList].filter((t): t is tf.Tensor4D => t !== null && !kept.has(t)));
+        } finally {
+          x.dispose();
+          if (passes) tf.dispose([...passes.plain, ...(passes.flipped ?? [])]);
+        }
       }
       if (!state.finalHeatmaps || !state.tagsList.length) throw new Error('no heatmaps or tags were produced: check TEST.WITH_HEATMAPS / TEST.WITH_AE');
-      const final = tf.div(state.finalHeatmaps, scales.length);
-      const tags = tf.stack(state.tagsList, 4) as tf.Tensor5D;
-      return [tf.transpose(tf.squeeze(final, [0]), [2, 0, 1]), tf.transpose(tf.squeeze(tags, [0]), [2, 0, 1, 3])];
-    });
+      const { finalHeatmaps, tagsList } = state;
+      [det, tag] = tf.tidy(() => {
+        const final = tf.div(finalHeatmaps, scales.length);
+        const tags = tf.stack(tagsList, 4) as tf.Tensor5D;
+        return [tf.transpose(tf.squeeze(final, [0]), [2, 0, 1]), tf.transpose(tf.squeeze(tags, [0]), [2, 0, 1, 3])];
+      });
+    } finally {
+      tf.dispose([state.finalHeatmaps, ...state.tagsList].filter((t): t is tf.Tensor4D => t !== null));
+    }
     const [tagMaps, height, width, tagDim] = tag.shape;
     const [detValues, tagValues] = await Promise.all([det.data() as Promise<Float32Array>, tag.data() as Promise<Float32Array>]);
     tf.dispose([det, tag]);
     return { det: detValues, tag: tagValues, height, width, tagDim, tagMaps, center: frame.center, scale: frame.scale, inputSizes };
+  }
+
+  /**
+   * The network's outputs for NHWC `x` [1, h, w, 3] and, with the flip test, its W-mirror: on TF.js
+   * two forward passes; through the engine's runner one call on the batch [x, mirror]. The caller
+   * disposes them.
+   */
+  private async runNetwork(x: tf.Tensor4D, flip: boolean): Promise<NetworkPasses> {
+    const count = this.model.finalLayers.length;
+    if (!this.network) {
+      const plain = this.model.predict(x);
+      if (!flip) return { plain, flipped: null };
+      const mirrored = tf.reverse(x, 2);
+      try {
+        return { plain, flipped: this.model.predict(mirrored) };
+      } finally {
+        mirrored.dispose();
+      }
+    }
+    const batch = flip ? tf.tidy(() => tf.concat([x, tf.reverse(x, 2)], 0)) : x;
+    let outputs: Record<string, tf.Tensor>;
+    try {
+      outputs = await this.network(batch);
+    } finally {
+      if (batch !== x) batch.dispose();
+    }
+    const names = Array.from({ length: count }, (_, i) => `output_${i}`);
+    const all = names.map((n) => outputs[n] as tf.Tensor4D | undefined);
+    const returned = new Set<tf.Tensor>(flip ? [] : all.filter((t) => t !== undefined));
+    try {
+      const missing = names.filter((_, i) => !all[i]);
+      if (missing.length) throw new Error(`the network gave no ${missing.join(', ')} (got ${Object.keys(outputs).join(', ')})`);
+      const maps = all as tf.Tensor4D[];
+      if (!flip) return { plain: maps, flipped: null };
+      const item = (t: tf.Tensor4D, i: number) => tf.slice(t, [i, 0, 0, 0], [1, -1, -1, -1]);
+      return { plain: maps.map((t) => item(t, 0)), flipped: maps.map((t) => item(t, 1)) };
+    } finally {
+      // Outputs handed on are the caller's; the rest (whole batches, intermediates) are freed here.
+      tf.dispose(Object.values(outputs).filter((t) => !returned.has(t)));
+    }
   }
 
   /** Grouped people in heatmap coordinates and the official scores. */

@@ -8,7 +8,12 @@ export interface StageOutputs {
   tags: tf.Tensor4D[];
 }
 
-type Net = (x: tf.Tensor4D) => tf.Tensor4D[];
+/** The network's outputs (high-level first) for the image and, with the flip test, for its mirror. */
+export interface NetworkPasses {
+  plain: tf.Tensor4D[];
+  /** Outputs of the W-mirrored image (not yet flipped back); null without the flip test. */
+  flipped: tf.Tensor4D[] | null;
+}
 
 /** Channels `index` of an NHWC tensor, in that order. */
 function pick(x: tf.Tensor4D, index: readonly number[]): tf.Tensor4D {
@@ -16,24 +21,23 @@ function pick(x: tf.Tensor4D, index: readonly number[]): tf.Tensor4D {
 }
 
 /**
- * `get_multi_stage_outputs` (lib/core/inference.py) on NHWC tensors: every output resized
- * (bilinear, align_corners false) to the last one's size; heatmaps of the outputs the test reads
- * averaged; tags of the AE outputs kept; with the flip test, the mirrored pass flipped back with the
- * flip index; with `project2image`, everything resized to `sizeProjected` [w, h]. Call inside tf.tidy.
+ * `get_multi_stage_outputs` (lib/core/inference.py) on NHWC tensors, given the network's outputs
+ * for the image and its mirror (whichever engine ran them): every output resized (bilinear,
+ * align_corners false) to the last one's size; heatmaps of the outputs the test reads averaged; tags
+ * of the AE outputs kept; with the flip test, the mirrored pass flipped back with the flip index;
+ * with `project2image`, everything resized to `sizeProjected` [w, h]. Call inside tf.tidy.
  */
 export function getMultiStageOutputs(
-  net: Net,
+  passes: NetworkPasses,
   config: Pick<HigherHRNetConfig, 'higher'>,
   test: Pick<HigherTestConfig, 'withHeatmaps' | 'withAe' | 'project2image'>,
-  image: tf.Tensor4D,
   flipIndex: readonly number[] | null,
   sizeProjected: readonly [number, number] | null,
 ): StageOutputs {
   const { numJoints: J, withHeatmapsLoss, withAeLoss, tagPerJoint } = config.higher;
   const heatmaps: tf.Tensor4D[] = [];
   const tags: tf.Tensor4D[] = [];
-  const pass = (input: tf.Tensor4D, flip: boolean) => {
-    const outputs = net(input);
+  const pass = (outputs: tf.Tensor4D[], flip: boolean) => {
     const last = outputs[outputs.length - 1];
     let sum: tf.Tensor4D | null = null;
     let count = 0;
@@ -57,8 +61,9 @@ export function getMultiStageOutputs(
     if (sum) heatmaps.push(tf.div(sum, count) as tf.Tensor4D);
     else if (flip) throw new Error('the flip test needs at least one output whose heatmaps the test reads (TEST.WITH_HEATMAPS)');
   };
-  pass(image, false);
-  if (flipIndex) pass(tf.reverse(image, 2), true);
+  if (passes.flipped && !flipIndex) throw new Error('a mirrored pass needs the flip index');
+  pass(passes.plain, false);
+  if (passes.flipped) pass(passes.flipped, true);
   if (!sizeProjected) return { heatmaps, tags };
   const [w, h] = sizeProjected;
   const project = (t: tf.Tensor4D) => resizeBilinearLikeTorch(t, h, w, false);

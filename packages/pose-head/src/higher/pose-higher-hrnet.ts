@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { TaskModel } from '@hrnetjs/core';
-import { BasicBlock, BatchNorm2d, Conv2d, HRNetBackbone, type Intermediates, Sequential, Stateless } from '@hrnetjs/core/ops';
+import { featureOutputs, type OnnxOutput, TaskModel } from '@hrnetjs/core';
+import { BasicBlock, BatchNorm2d, Conv2d, HRNetBackbone, type Intermediates, type OnnxGraph, Sequential, Stateless } from '@hrnetjs/core/ops';
 import { ConvTranspose2d } from './conv-transpose.js';
 import type { HigherHRNetConfig } from './higher-config.js';
 
@@ -24,6 +24,11 @@ class DeconvBnRelu extends Sequential {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.deconv.run(x, this.bn, true);
   }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.deconv.emitOnnx(g, x, this.bn, true);
+  }
 }
 
 /** `deconv_layers[i]`: `Sequential(DeconvBnRelu, Sequential(BasicBlock), …)`. */
@@ -37,6 +42,11 @@ class DeconvLayer extends Sequential {
 
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.blocks.reduce((y, b) => b.forward(y), this.head.forward(x));
+  }
+
+  /** ONNX twin of {@link forward} (NCHW). */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.blocks.reduce((y, b) => b.emitOnnx(g, y), this.head.emitOnnx(g, x));
   }
 }
 
@@ -100,5 +110,24 @@ export class HigherHRNetModel extends TaskModel {
       out[`output_${i + 1}`] = y;
     });
     return out;
+  }
+
+  /**
+   * ONNX twin of {@link computeOutputs} (NCHW): the same `output_{i}` (and intermediates), so
+   * `toOnnx()` gives every resolution. Batch is dynamic, and so are H and W (multiples of 32, as
+   * the nearest ×2 / ×4 / ×8 fuse upsamplings of the official network need).
+   */
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    let [feat] = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    let y = this.finalLayers[0].emitOnnx(g, feat, null, false);
+    const out: Record<string, string> = { ...named, output_0: y };
+    this.deconvLayers.forEach((layer, i) => {
+      if (this.config.higher.deconv.catOutput[i]) feat = g.node('Concat', [feat, y], { axis: 1 }, 'cat_output');
+      feat = layer.emitOnnx(g, feat);
+      y = this.finalLayers[i + 1].emitOnnx(g, feat, null, false);
+      out[`output_${i + 1}`] = y;
+    });
+    return featureOutputs(out);
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@hrnetjs/core';
-import { BatchNorm2d, Conv2d, Sequential, Stateless } from '@hrnetjs/core/ops';
+import { BatchNorm2d, Conv2d, type OnnxGraph, Sequential, Stateless } from '@hrnetjs/core/ops';
+import { flattenSpatialOnnx, swapLastAxesOnnx } from './onnx-reshape.js';
 
 type BatchNormMode = 'standard' | 'inplace-abn';
 
@@ -36,7 +37,13 @@ export class ConvBNReLUChain extends Sequential {
   forward(x: tf.Tensor4D): tf.Tensor4D {
     return this.pairs.reduce((y, [conv, bnRelu]) => conv.run(y, bnRelu.bn, true), x);
   }
+
+  /** ONNX twin of {@link forward} (NCHW): one Conv (BN folded) + Relu per pair. */
+  emitOnnx(g: OnnxGraph, x: string): string {
+    return this.pairs.reduce((y, [conv, bnRelu]) => conv.emitOnnx(g, y, bnRelu.bn, true), x);
+  }
 }
+
 
 /**
  * `ObjectAttentionBlock2D` (scale 1, as seg_hrnet_ocr.py builds it): every pixel attends over the K
@@ -78,6 +85,23 @@ export class ObjectAttentionBlock2D extends Module {
     const context = tf.reshape(tf.matMul(sim, value), [n, h, w, key]) as tf.Tensor4D;
     return this.fUp.forward(context);
   }
+
+  /**
+   * ONNX twin of {@link forward} on NCHW x [N, C, H, W] and proxy [N, C, K, 1], as the official
+   * code writes it: query [N, HW, key] · key [N, key, K], scaled, Softmax over K, · value [N, K, key],
+   * back to [N, key, H, W] (the query map's shape, so H and W stay dynamic), then f_up.
+   */
+  emitOnnx(g: OnnxGraph, x: string, proxy: string): string {
+    const query4d = this.fPixel.emitOnnx(g, x);
+    const query = swapLastAxesOnnx(g, flattenSpatialOnnx(g, query4d));
+    const keys = flattenSpatialOnnx(g, this.fObject.emitOnnx(g, proxy));
+    const value = swapLastAxesOnnx(g, flattenSpatialOnnx(g, this.fDown.emitOnnx(g, proxy)));
+    const scale = g.floats('key_scale', [this.keyChannels ** -0.5]);
+    const sim = g.node('Softmax', [g.node('Mul', [g.node('MatMul', [query, keys], {}, 'sim_map'), scale])], { axis: -1 }, 'sim_softmax');
+    const context = swapLastAxesOnnx(g, g.node('MatMul', [sim, value], {}, 'context'));
+    const context4d = g.node('Reshape', [context, g.node('Shape', [query4d], {}, 'query_shape')], {}, 'context_map');
+    return this.fUp.emitOnnx(g, context4d);
+  }
 }
 
 /**
@@ -113,5 +137,11 @@ export class SpatialOCRModule extends Module {
     // Dropout2d: whole channels per sample, survivors scaled by 1/(1 − p).
     const [n, , , c] = out.shape;
     return tf.dropout(out, this.dropout, [n, 1, 1, c]) as tf.Tensor4D;
+  }
+
+  /** ONNX twin of {@link forward} at inference (Dropout2d is the identity there); NCHW. */
+  emitOnnx(g: OnnxGraph, feats: string, proxy: string): string {
+    const context = this.objectContextBlock.emitOnnx(g, feats, proxy);
+    return this.conv.emitOnnx(g, g.node('Concat', [context, feats], { axis: 1 }), this.bnRelu.bn, true);
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, type OcrHeadConfig, TaskModel } from '@hrnetjs/core';
-import { Conv2d, ConvBn, HRNetBackbone, type Intermediates, resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
+import { featureOutputs, type ModelConfig, type OcrHeadConfig, type OnnxOutput, TaskModel } from '@hrnetjs/core';
+import { Conv2d, ConvBn, HRNetBackbone, type Intermediates, type OnnxGraph, resizeBilinearLikeOnnx, resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import { SegLastLayer } from '../seg-model.js';
 import { SpatialOCRModule } from './object-attention.js';
 import { SpatialGatherModule } from './spatial-gather.js';
@@ -14,6 +14,7 @@ import { SpatialGatherModule } from './spatial-gather.js';
  * - `cls_head` (1×1 conv with bias): the OCR output `logits`, the one the official test uses
  *   (`TEST.OUTPUT_INDEX` −1 of [aux, main]).
  * Both outputs are NHWC [N, H/4, W/4, classes]. State-dict keys equal the official ones.
+ * `toOnnx()` exports the same outputs (BN folded, batch / H / W dynamic).
  */
 export class OcrSegModel extends TaskModel {
   /** The seg backbone (bilinear fusion), keys at the top level. */
@@ -91,5 +92,22 @@ export class OcrSegModel extends TaskModel {
     const outputs: Record<string, tf.Tensor> = { ...named, aux, logits };
     if (intermediates) Object.assign(outputs, { conv3x3_ocr: mid, ocr_gather_head: context, ocr_distri_head: distributed });
     return outputs;
+  }
+
+  /** ONNX twin of {@link computeOutputs} (NCHW); the same names, `ocr_gather_head` as [N, MID, K, 1]. */
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const branches = this.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    const alignCorners = this.config.backbone.alignCorners;
+    const upsampled = branches.map((t, i) => (i === 0 ? t : resizeBilinearLikeOnnx(g, t, branches[0], alignCorners)));
+    const feats = upsampled.length === 1 ? upsampled[0] : g.node('Concat', upsampled, { axis: 1 }, 'feats');
+    const aux = this.auxHead.emitOnnx(g, feats);
+    const mid = this.conv3x3Ocr.emitOnnx(g, feats);
+    const context = this.ocrGatherHead.emitOnnx(g, mid, aux);
+    const distributed = this.ocrDistriHead.emitOnnx(g, mid, context);
+    const logits = this.clsHead.emitOnnx(g, distributed, null, false);
+    const outputs: Record<string, string> = { ...named, aux, logits };
+    if (intermediates) Object.assign(outputs, { conv3x3_ocr: mid, ocr_gather_head: context, ocr_distri_head: distributed });
+    return featureOutputs(outputs);
   }
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '@hrnetjs/core';
+import type { OnnxGraph } from '@hrnetjs/core/ops';
+import { flattenSpatialOnnx, swapLastAxesOnnx } from './onnx-reshape.js';
 
 /**
  * `SpatialGather_Module` (no parameters): the soft object regions. Each class's aux logits are
@@ -23,5 +25,15 @@ export class SpatialGatherModule extends Module {
       const weights = tf.softmax(tf.transpose(tf.reshape(probs, [n, h * w, k]), [0, 2, 1]));
       return tf.reshape(tf.matMul(weights, tf.reshape(feats, [n, h * w, c])), [n, k, 1, c]);
     });
+  }
+
+  /**
+   * ONNX twin of {@link forward} on NCHW feats [N, C, H, W] and probs [N, K, H, W]: Softmax of
+   * probs [N, K, HW] over the pixels, · feats [N, HW, C] → [N, K, C] → NCHW [N, C, K, 1].
+   */
+  emitOnnx(g: OnnxGraph, feats: string, probs: string): string {
+    const weights = g.node('Softmax', [flattenSpatialOnnx(g, probs)], { axis: 2 }, 'region_softmax');
+    const context = g.node('MatMul', [weights, swapLastAxesOnnx(g, flattenSpatialOnnx(g, feats))], {}, 'object_context');
+    return g.node('Unsqueeze', [swapLastAxesOnnx(g, context), g.int64('axes', [3])], {}, 'ocr_context');
   }
 }
