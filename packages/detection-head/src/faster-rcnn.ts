@@ -39,6 +39,8 @@ export interface TwoStageRoIHead extends Module {
   ): Promise<Detections & { masks?: InstanceMasks }>;
   /** Mask heads only: each stage's mask logits at each RoI's label (flat [N × M × M] per stage). */
   stageMaskLogits?(features: FeatureMap[], rois: Float32Array, labels: Int32Array): Promise<Float32Array[]>;
+  /** Neck levels `simpleTest` needs on the host when more than the bbox RoI extractor's (HTC's semantic head reads all). */
+  readonly inputLevels?: number;
 }
 
 /**
@@ -212,7 +214,7 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
     let rpnOut;
     try {
       rpnOut = await this.rpnHead.forwardToHost(levels);
-      const used = levels.slice(0, this.detector.roiExtractor.featmapStrides.length);
+      const used = levels.slice(0, Math.max(this.detector.roiExtractor.featmapStrides.length, this.roiHead.inputLevels ?? 0));
       features = await Promise.all(
         used.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
       );
