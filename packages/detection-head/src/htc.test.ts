@@ -55,6 +55,8 @@ describe('parseHtcConfig', () => {
     ]);
     expect(model.roiHead.inputLevels).toBe(5);
     expect(model.testCfg.rcnn.scoreThr).toBe(0.001);
+    expect(() => model.setTraining(true)).toThrow(/HybridTaskCascade: training is not implemented/);
+    expect(model.isTraining).toBe(false);
   });
 
   it('without a semantic head and without information flow (FCNMaskHead stages)', () => {

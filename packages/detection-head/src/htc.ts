@@ -28,4 +28,10 @@ export class HybridTaskCascade extends FasterRCNN<HybridTaskCascadeRoIHead> {
     }
     return new HybridTaskCascadeRoIHead(this.detector.roiExtractor, htc);
   }
+
+  /** Inference only: every training loop (`trainDetector`, `fit`) starts here and is refused. */
+  override setTraining(on: boolean): void {
+    if (on) throw new Error('HybridTaskCascade: training is not implemented (HTC runs inference only)');
+    super.setTraining(on);
+  }
 }
