@@ -10,10 +10,10 @@ export interface CascadeConfig {
   stages: BBoxHeadConfig[];
 }
 
-/** `roi_head` of a `CascadeRCNN` dict; `bbox_head` is a list, or one dict used by every stage. */
+/** `roi_head` of a `CascadeRCNN` (or HTC) dict; `bbox_head` is a list, or one dict used by every stage. */
 export function parseCascadeConfig(detector: Record<string, unknown>, path = 'model'): CascadeConfig {
   const roi = DictReader.of(detector, path).dict('roi_head');
-  roi.type(['CascadeRoIHead']);
+  roi.type(['CascadeRoIHead', 'HybridTaskCascadeRoIHead']);
   const numStages = roi.positiveInt('num_stages');
   const extractor = readRoIExtractor(roi.dict('bbox_roi_extractor'));
   const heads = Array.isArray(roi.raw.bbox_head) ? roi.list('bbox_head') : Array.from({ length: numStages }, () => roi.dict('bbox_head'));

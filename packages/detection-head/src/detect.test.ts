@@ -72,7 +72,7 @@ describe('createDetector class names', () => {
     await expect(createDetector({ weights, config }, { classNames: ['a', 'b'] })).rejects.toThrow(/expected 80 non-empty class names/);
     const { matchPreset } = await import('@hrnetjs/core');
     expect(matchPreset(weights)).toBeNull(); // the tiny detector is no preset: the config is needed
-    await expect(createDetector(weights)).rejects.toThrow(/built a DetectionFeatureModel: they fit none of faster-rcnn-w18, .*, cascade-mask-rcnn-w40; pass \{ weights, config \}/);
+    await expect(createDetector(weights)).rejects.toThrow(/built a DetectionFeatureModel: they fit none of faster-rcnn-w18, .*, htc-w40; pass \{ weights, config \}/);
   });
 });
 

@@ -185,7 +185,7 @@ export function parseImageMeta(value: unknown, path = 'img_metas[0]'): ImageMeta
  */
 export function parseFasterRcnnConfig(detector: Record<string, unknown>, path = 'model'): FasterRcnnConfig {
   const root = DictReader.of(detector, path);
-  root.type(['FasterRCNN', 'TwoStageDetector', 'MaskRCNN', 'CascadeRCNN'], false);
+  root.type(['FasterRCNN', 'TwoStageDetector', 'MaskRCNN', 'CascadeRCNN', 'HybridTaskCascade'], false);
   const rpn = root.dict('rpn_head');
   rpn.type(['RPNHead']);
   const inChannels = rpn.positiveInt('in_channels');
@@ -200,10 +200,10 @@ export function parseFasterRcnnConfig(detector: Record<string, unknown>, path = 
   }
 
   const roi = root.dict('roi_head');
-  const roiType = roi.type(['StandardRoIHead', 'CascadeRoIHead']);
+  const roiType = roi.type(['StandardRoIHead', 'CascadeRoIHead', 'HybridTaskCascadeRoIHead']);
   const roiExtractor = readRoIExtractor(roi.dict('bbox_roi_extractor'));
   // Cascade heads list one bbox_head per stage; the last one names the classes (see cascade-rcnn-config.ts).
-  const bboxHeads = roiType === 'CascadeRoIHead' ? roi.list('bbox_head') : [roi.dict('bbox_head')];
+  const bboxHeads = roiType === 'StandardRoIHead' ? [roi.dict('bbox_head')] : roi.list('bbox_head');
   const bboxHead = readBBoxHead(bboxHeads[bboxHeads.length - 1], roiExtractor);
 
   const test = root.dict('test_cfg');

@@ -38,6 +38,8 @@ export interface TwoStageRoIHead extends Module {
   /** Mask heads only: each stage's mask logits at each RoI's label (flat [N × M × M] per stage). */
   stageMaskLogits?(features: FeatureMap[], rois: Float32Array, labels: Int32Array, sessions?: RoIHeadSessions): Promise<Float32Array[]>;
   networks(): RoIHeadNetworks;
+  /** Neck levels `simpleTest` needs on the host when more than the bbox RoI extractor's (HTC's semantic head reads all). */
+  readonly inputLevels?: number;
 }
 
 /**
@@ -229,6 +231,11 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
     return this.hostOutputs(x, this.onnxSessions ?? undefined);
   }
 
+  /** Neck levels the RoI head reads on the host: the RoI extractor's, or more (HTC's semantic head reads all). */
+  private get hostLevels(): number {
+    return Math.max(this.detector.roiExtractor.featmapStrides.length, this.roiHead.inputLevels ?? 0);
+  }
+
   private async hostOutputs(x: tf.Tensor4D, sessions: DetectorOnnxSessions | undefined): Promise<{ rpn: RpnLevelOutput[]; features: FeatureMap[] }> {
     if (!sessions) return this.levelsToHost(this.neckLevels(x));
     const out = await sessions.features.run({ input: { data: (await x.data()) as Float32Array, dims: [...x.shape] } });
@@ -240,7 +247,7 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
       const cls = pick(`rpn_cls_${i}`);
       return { logits: cls.data, deltas: pick(`rpn_reg_${i}`).data, height: cls.dims[1], width: cls.dims[2] };
     });
-    const features = Array.from({ length: this.detector.roiExtractor.featmapStrides.length }, (_, i) => {
+    const features = Array.from({ length: this.hostLevels }, (_, i) => {
       const t = pick(`neck_out_${i}`);
       return { data: t.data, height: t.dims[1], width: t.dims[2], channels: t.dims[3] };
     });
@@ -260,7 +267,7 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
   private async levelsToHost(levels: tf.Tensor4D[]): Promise<{ rpn: RpnLevelOutput[]; features: FeatureMap[] }> {
     try {
       const rpn = await this.rpnHead.forwardToHost(levels);
-      const used = levels.slice(0, this.detector.roiExtractor.featmapStrides.length);
+      const used = levels.slice(0, this.hostLevels);
       const features = await Promise.all(
         used.map(async (t) => ({ data: (await t.data()) as Float32Array, height: t.shape[1], width: t.shape[2], channels: t.shape[3] })),
       );

@@ -17,10 +17,12 @@ export interface MaskHeadConfig {
   classAgnostic: boolean;
   /** Deconv kernel = stride (2 in mmdet): masks are roiFeatSize × scaleFactor pixels a side. */
   scaleFactor: number;
+  /** `HTCMaskHead` only: its `conv_res` (1×1 ConvModule) for the mask information flow. */
+  withConvRes?: boolean;
 }
 
 /** mmcv `ConvModule` without norm: `conv` (with bias) + ReLU; keys `{i}.conv.weight/bias`. */
-class ConvModule extends Module {
+export class ConvModule extends Module {
   readonly conv: Conv2d;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number) {
@@ -116,12 +118,21 @@ export class FCNMaskHead extends Module {
 
   /** RoI features NHWC [N, P, P, C] → mask logits NHWC [N, 2P, 2P, classes]. */
   forward(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => this.logitsOf(this.convFeatures(x)));
+  }
+
+  /** `convs` (3×3 + ReLU each): the features HTC's mask information flow passes on. */
+  convFeatures(x: tf.Tensor4D): tf.Tensor4D {
     return tf.tidy(() => {
       let h = x;
       for (const m of this.convs) h = m.conv.run(h, null, true);
-      h = tf.relu(this.upsample.run(h));
-      return this.convLogits.run(h, null, false);
+      return h;
     });
+  }
+
+  /** `upsample` + ReLU + `conv_logits` on the output of {@link convFeatures}. */
+  logitsOf(feat: tf.Tensor4D): tf.Tensor4D {
+    return tf.tidy(() => this.convLogits.run(tf.relu(this.upsample.run(feat)), null, false));
   }
 
   /** ONNX twin of {@link forward} on NCHW RoI features [N, C, P, P] → logits [N, classes, M, M]. */
@@ -165,26 +176,42 @@ export class FCNMaskHead extends Module {
     const { inChannels: C, roiFeatSize: P } = this.config;
     const n = labels.length;
     if (roiFeats.length !== n * C * P * P) throw new Error(`FCNMaskHead: expected ${n}×${C}×${P}×${P} RoI features, got ${roiFeats.length} values`);
-    const M = this.maskSize;
     if (session) {
       const out = await session.run({ roi_feats: { data: roiFeats, dims: [n, C * P * P] }, labels: { data: Float32Array.from(labels), dims: [n] } });
       if (!out.mask_probs || !out.mask_logits) throw new Error("the mask head's ONNX session has no output 'mask_probs' / 'mask_logits': export it with FCNMaskHead.toOnnx()");
       return { probs: out.mask_probs.data, logits: out.mask_logits.data };
     }
-    const out = tf.tidy(() => {
-      const x = tf.transpose(tf.tensor4d(roiFeats, [n, C, P, P]), [0, 2, 3, 1]) as tf.Tensor4D;
-      const logits = this.forward(x); // [n, M, M, K]
-      const K = logits.shape[3];
-      const flat = tf.reshape(tf.transpose(logits, [0, 3, 1, 2]), [n * K, M * M]);
-      const idx = tf.tensor1d(Int32Array.from(labels, (l, i) => i * K + (K === 1 ? 0 : l)), 'int32');
-      const picked = tf.gather(flat, idx);
-      return { logits: picked, probs: tf.sigmoid(picked) };
-    });
+    const logits = tf.tidy(() => this.forward(roiFeaturesNhwc(roiFeats, n, C, P)));
     try {
-      const [probs, logits] = await Promise.all([out.probs.data(), out.logits.data()]);
-      return { probs: probs as Float32Array, logits: logits as Float32Array };
+      return await labelChannels(logits, labels);
     } finally {
-      tf.dispose([out.probs, out.logits]);
+      logits.dispose();
     }
+  }
+}
+
+/** Host RoI features ([N, C·P·P], channel-major as the RoI extractor gives them) → NHWC [N, P, P, C]. */
+export function roiFeaturesNhwc(roiFeats: Float32Array, n: number, channels: number, size: number): tf.Tensor4D {
+  return tf.tidy(() => tf.transpose(tf.tensor4d(roiFeats, [n, channels, size, size]), [0, 2, 3, 1]) as tf.Tensor4D);
+}
+
+/**
+ * The channel of each RoI's label (the only channel when class-agnostic) of mask logits NHWC
+ * [N, M, M, K], on the host ([N, M, M] row-major): the logits and their sigmoid. Disposes nothing
+ * of the caller's.
+ */
+export async function labelChannels(logits: tf.Tensor4D, labels: Int32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
+  const [n, M, , K] = logits.shape;
+  const out = tf.tidy(() => {
+    const flat = tf.reshape(tf.transpose(logits, [0, 3, 1, 2]), [n * K, M * M]);
+    const idx = tf.tensor1d(Int32Array.from(labels, (l, i) => i * K + (K === 1 ? 0 : l)), 'int32');
+    const picked = tf.gather(flat, idx);
+    return { logits: picked, probs: tf.sigmoid(picked) };
+  });
+  try {
+    const [probs, picked] = await Promise.all([out.probs.data(), out.logits.data()]);
+    return { probs: probs as Float32Array, logits: picked as Float32Array };
+  } finally {
+    tf.dispose([out.probs, out.logits]);
   }
 }

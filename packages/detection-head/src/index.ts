@@ -8,6 +8,7 @@ export { createDetector, type Detection, Detector, type DetectorOptions, type De
 export { type DetectorOnnxSessions, FasterRCNN, type OnnxHeadGraph, type SimpleTestOptions, type SimpleTestResult, type TwoStageRoIHead } from './faster-rcnn.js';
 export { MaskRCNN } from './mask-rcnn.js';
 export { CascadeRCNN } from './cascade-rcnn.js';
+export { HybridTaskCascade } from './htc.js';
 export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind, twoStageKindOfKeys } from './two-stage.js';
 export type { InstanceMasks } from './paste-mask.js';
 export { DetectionFeatureModel } from './detection-model.js';

@@ -12,9 +12,12 @@ export interface MaskBranchConfig {
   maskThrBinary: number;
 }
 
-/** An `FCNMaskHead` dict (deconv upsampling, plain convs), checked against its RoI extractor. */
-export function readMaskHead(r: DictReader, extractor: RoIExtractorConfig): MaskHeadConfig {
-  r.type(['FCNMaskHead']);
+/**
+ * An `FCNMaskHead` dict (deconv upsampling, plain convs), checked against its RoI extractor. `types`
+ * widens the accepted types (HTC: `HTCMaskHead`, whose `with_conv_res` defaults to true).
+ */
+export function readMaskHead(r: DictReader, extractor: RoIExtractorConfig, types: readonly string[] = ['FCNMaskHead']): MaskHeadConfig {
+  const type = r.type(types);
   for (const key of ['conv_cfg', 'norm_cfg']) {
     if (r.has(key)) throw new ConfigError(`${r.at(key)} is not supported (plain convolutions only)`, { path: r.at(key) });
   }
@@ -36,6 +39,7 @@ export function readMaskHead(r: DictReader, extractor: RoIExtractorConfig): Mask
     numClasses: r.positiveInt('num_classes', 80),
     classAgnostic: r.boolean('class_agnostic', false),
     scaleFactor,
+    ...(type === 'HTCMaskHead' ? { withConvRes: r.boolean('with_conv_res', true) } : {}),
   };
   if (cfg.roiFeatSize !== extractor.outputSize) {
     throw new ConfigError(`${r.at('roi_feat_size')} (${cfg.roiFeatSize}) must equal the mask RoI extractor's output_size (${extractor.outputSize})`, {
@@ -54,7 +58,12 @@ export function readMaskHead(r: DictReader, extractor: RoIExtractorConfig): Mask
  * `roi_head.mask_roi_extractor` / `roi_head.mask_head` (a dict, or for cascades a dict repeated
  * per stage or a list) and `test_cfg.rcnn.mask_thr_binary`; undefined when there is no mask head.
  */
-export function parseMaskBranch(detector: Record<string, unknown>, numStages = 1, path = 'model'): MaskBranchConfig | undefined {
+export function parseMaskBranch(
+  detector: Record<string, unknown>,
+  numStages = 1,
+  path = 'model',
+  maskHeadTypes: readonly string[] = ['FCNMaskHead'],
+): MaskBranchConfig | undefined {
   const root = DictReader.of(detector, path);
   const roi = root.dict('roi_head');
   if (!roi.has('mask_head')) return undefined;
@@ -65,7 +74,7 @@ export function parseMaskBranch(detector: Record<string, unknown>, numStages = 1
   };
   // mmdet shares the bbox RoI extractor when no mask_roi_extractor is given
   const roiExtractors = (roi.has('mask_roi_extractor') ? perStage('mask_roi_extractor') : perStage('bbox_roi_extractor')).map(readRoIExtractor);
-  const maskHeads = perStage('mask_head').map((r, i) => readMaskHead(r, roiExtractors[i]));
+  const maskHeads = perStage('mask_head').map((r, i) => readMaskHead(r, roiExtractors[i], maskHeadTypes));
   const rcnn = root.dict('test_cfg').dict('rcnn');
   return { roiExtractors, maskHeads, maskThrBinary: rcnn.number('mask_thr_binary', 0.5) };
 }

@@ -18,8 +18,12 @@ export { extractRoiFeatures, mapRoiLevels, type RoIExtractorConfig } from './roi
 export { type RoIHeadNetworks, type RoIHeadSessions, type RoITestOptions, StandardRoIHead } from './roi-head.js';
 export { type Proposals, RPNHead, type RpnLevelOutput } from './rpn-head.js';
 export { type CascadeConfig, parseCascadeConfig } from './cascade-rcnn-config.js';
-export { CascadeRoIHead } from './cascade-roi-head.js';
-export { ConvTranspose2d, FCNMaskHead, type MaskHeadConfig } from './fcn-mask-head.js';
+export { type CascadeFeatureSource, CascadeRoIHead } from './cascade-roi-head.js';
+export { FusedSemanticHead } from './fused-semantic-head.js';
+export { type HtcConfig, parseHtcConfig, type SemanticHeadConfig } from './htc-config.js';
+export { HTCMaskHead } from './htc-mask-head.js';
+export { adaptiveAvgPool, HybridTaskCascadeRoIHead } from './htc-roi-head.js';
+export { ConvModule, ConvTranspose2d, FCNMaskHead, labelChannels, type MaskHeadConfig, roiFeaturesNhwc } from './fcn-mask-head.js';
 export { type MaskBranchConfig, parseMaskBranch } from './mask-rcnn-config.js';
 export { MaskRoIHead } from './mask-roi-head.js';
 export { getSegMasks, maskRois, pasteMask } from './paste-mask.js';

@@ -45,6 +45,9 @@ const EXPECTED_IDS = [
   'cascade-mask-rcnn-w18',
   'cascade-mask-rcnn-w32',
   'cascade-mask-rcnn-w40',
+  'htc-w18',
+  'htc-w32',
+  'htc-w40',
 ];
 
 /**

@@ -46,6 +46,9 @@ export const PRESET_IDS = [
   'cascade-mask-rcnn-w18',
   'cascade-mask-rcnn-w32',
   'cascade-mask-rcnn-w40',
+  'htc-w18',
+  'htc-w32',
+  'htc-w40',
 ] as const;
 
 /** A preset id. */
@@ -219,7 +222,7 @@ function maskBranch(): Record<string, unknown> {
   };
 }
 
-type TwoStageModel = 'faster_rcnn' | 'mask_rcnn' | 'cascade_rcnn' | 'cascade_mask_rcnn';
+type TwoStageModel = 'faster_rcnn' | 'mask_rcnn' | 'cascade_rcnn' | 'cascade_mask_rcnn' | 'htc';
 
 /**
  * The mmdet 2.x detector dict of each HRNet model-zoo family: Faster R-CNN's, plus the mask branch
@@ -227,6 +230,7 @@ type TwoStageModel = 'faster_rcnn' | 'mask_rcnn' | 'cascade_rcnn' | 'cascade_mas
  * stds 0.1/0.2, 0.05/0.1, 0.033/0.067, stage loss weights [1, 0.5, 0.25]).
  */
 function twoStageDetector(kind: TwoStageModel): Record<string, unknown> {
+  if (kind === 'htc') return htcDetector();
   const d = fasterRcnnDetector();
   const roi = d.roi_head as Record<string, unknown>;
   const rcnn = (d.test_cfg as Record<string, Record<string, unknown>>).rcnn;
@@ -250,14 +254,43 @@ function twoStageDetector(kind: TwoStageModel): Record<string, unknown> {
   return d;
 }
 
+/**
+ * mmdet 2.x `htc_r50_fpn_1x_coco`'s heads (what `configs/hrnet/htc_hrnetv2p_*` inherit): Cascade Mask
+ * R-CNN's three stages with `HTCMaskHead`s (the first without `conv_res`), `interleaved` and
+ * `mask_info_flow`, the `FusedSemanticHead` (5 levels fused at level 1, 4 convs, 183 COCO-stuff
+ * classes) and its 14×14 RoI extractor on the stride-8 semantic feature; test `score_thr` 0.001.
+ */
+function htcDetector(): Record<string, unknown> {
+  const d = twoStageDetector('cascade_mask_rcnn');
+  const roi = d.roi_head as Record<string, unknown>;
+  const mask = roi.mask_head as Record<string, unknown>;
+  Object.assign(roi, {
+    type: 'HybridTaskCascadeRoIHead',
+    interleaved: true,
+    mask_info_flow: true,
+    mask_head: [0, 1, 2].map((i) => ({ ...mask, type: 'HTCMaskHead', ...(i === 0 ? { with_conv_res: false } : {}) })),
+    semantic_roi_extractor: {
+      type: 'SingleRoIExtractor',
+      roi_layer: { type: 'RoIAlign', output_size: 14, sampling_ratio: 0, aligned: true },
+      out_channels: 256,
+      featmap_strides: [8],
+    },
+    semantic_head: { type: 'FusedSemanticHead', num_ins: 5, fusion_level: 1, num_convs: 4, in_channels: 256, conv_out_channels: 256, num_classes: 183 },
+  });
+  (d.test_cfg as Record<string, Record<string, unknown>>).rcnn.score_thr = 0.001;
+  d.type = 'HybridTaskCascade';
+  return d;
+}
+
 function twoStage(kind: TwoStageModel, variant: 'w18' | 'w32' | 'w40', checkpoints: string[]): PresetRecord {
   const names: Record<TwoStageModel, string> = {
     faster_rcnn: 'Faster R-CNN',
     mask_rcnn: 'Mask R-CNN (boxes + instance masks)',
     cascade_rcnn: 'Cascade R-CNN (3 stages)',
     cascade_mask_rcnn: 'Cascade Mask R-CNN (3 stages, boxes + instance masks)',
+    htc: 'Hybrid Task Cascade (3 stages, semantic branch, mask information flow; boxes + instance masks)',
   };
-  const schedule = kind.startsWith('cascade') ? '20e' : '1x';
+  const schedule = kind === 'faster_rcnn' || kind === 'mask_rcnn' ? '1x' : '20e';
   const base = fasterRcnn(variant, checkpoints);
   return {
     ...base,
@@ -484,6 +517,10 @@ const RECORDS: Record<PresetId, PresetRecord> = {
   'cascade-mask-rcnn-w18': twoStage('cascade_mask_rcnn', 'w18', ['cascade_mask_rcnn_hrnetv2p_w18_20e_coco_20200210-b543cd2b.pth']),
   'cascade-mask-rcnn-w32': twoStage('cascade_mask_rcnn', 'w32', ['cascade_mask_rcnn_hrnetv2p_w32_20e_coco_20200512_154043-39d9cf7b.pth']),
   'cascade-mask-rcnn-w40': twoStage('cascade_mask_rcnn', 'w40', ['cascade_mask_rcnn_hrnetv2p_w40_20e_coco_20200527_204922-969c4610.pth']),
+  'htc-w18': twoStage('htc', 'w18', ['htc_hrnetv2p_w18_20e_coco_20200210-b266988c.pth']),
+  'htc-w32': twoStage('htc', 'w32', ['htc_hrnetv2p_w32_20e_coco_20200207-7639fa12.pth']),
+  // htc_hrnetv2p_w40_28e_coco is the same network on a longer schedule (no published weights).
+  'htc-w40': twoStage('htc', 'w40', ['htc_hrnetv2p_w40_20e_coco_20200529_183411-417c4d5b.pth']),
 };
 
 /** Canonical spelling of a user-typed id: case and `_` vs `-` do not matter. */

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeMask, encodeMask } from '@hrnetjs/core';
+import { readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
+import { bitmapIou, fixturePath, matchDetections, repoRoot, unpackMasks } from '@hrnetjs/test-utils';
+import { describe, expect, it } from 'vitest';
+import { createDetector } from './detect.js';
+import { HybridTaskCascade } from './htc.js';
+
+// tools/oracle/cases/mmdet_htc_pipeline: a tiny HTC (semantic branch, mask information flow) on
+// det_pipeline/image.png through mmdet's own test pipeline (README there).
+const dir = join(repoRoot(), 'tools/oracle/cases/mmdet_htc_pipeline');
+
+describe('createDetector(HTC checkpoint + mmdet dict).detect: image in, boxes + masks out, as mmdet inference_detector (wasm)', () => {
+  it('matches the official detections and masks on the original image; RLE round-trips; no tensor leaks', async () => {
+    await useBackend('wasm');
+    const detector = await createDetector({ weights: new Uint8Array(readFileSync(join(dir, 'model.pth'))), config: join(dir, 'config.json') });
+    expect(detector.model).toBeInstanceOf(HybridTaskCascade);
+    const image = await readImageFile(fixturePath('det_pipeline', 'image.png'));
+    const detections = await detector.detect(image);
+    const before = tf.memory().numTensors;
+    expect(await detector.detect(image, { scoreThreshold: 0.9999999 })).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const [n, h, w] = manifest.files.masks_packed.shape;
+    const ref = (await readNpyFile(join(dir, 'det_bboxes.npy'))).values as Float32Array;
+    const labels = (await readNpyFile(join(dir, 'det_labels.npy'))).values as Int32Array;
+    const refMasks = unpackMasks((await readNpyFile(join(dir, 'masks_packed.npy'))).values as Uint8Array, n, h, w);
+    const flat = detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]);
+    const pairs = matchDetections(ref, flat, { referenceLabels: labels, actualLabels: detections.map((d) => d.labelId) });
+    expect(detections).toHaveLength(n);
+    expect(pairs).toHaveLength(n);
+    const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], detections[j].mask!.data));
+    const dScore = Math.max(...pairs.map(([i, j]) => Math.abs(ref[5 * i + 4] - detections[j].score)));
+    console.log(`[htc pipeline] ${pairs.length}/${n} detections, max |Δscore| ${dScore.toExponential(2)}, min mask IoU ${Math.min(...ious).toFixed(5)}`);
+    for (const v of ious) expect(v).toBeGreaterThanOrEqual(0.99);
+    for (const d of detections) {
+      expect([d.mask!.width, d.mask!.height]).toEqual([w, h]);
+      expect(d.mask!.rle).toEqual(encodeMask(d.mask!.data, h, w));
+      expect(Buffer.compare(decodeMask(d.mask!.rle), d.mask!.data)).toBe(0);
+    }
+    detector.dispose();
+  });
+});

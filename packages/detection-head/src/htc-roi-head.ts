@@ -1,0 +1,135 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type CascadeFeatureSource, CascadeRoIHead } from './cascade-roi-head.js';
+import { FCNMaskHead, labelChannels, type MaskHeadConfig, roiFeaturesNhwc } from './fcn-mask-head.js';
+import { FusedSemanticHead } from './fused-semantic-head.js';
+import type { HtcConfig } from './htc-config.js';
+import { HTCMaskHead } from './htc-mask-head.js';
+import type { FeatureMap } from './roi-align.js';
+import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js';
+import type { RoIHeadNetworks } from './roi-head.js';
+
+const f32 = Math.fround;
+
+/**
+ * `F.adaptive_avg_pool2d` of channel-major planes ([planes, S, S] → [planes, P, P]): bin i spans
+ * ⌊i·S/P⌋ … ⌈(i+1)·S/P⌉ − 1, summed row by row in float32 and divided by its height, then its width
+ * (PyTorch's CPU kernel, bit for bit).
+ */
+export function adaptiveAvgPool(x: Float32Array, planes: number, inSize: number, outSize: number): Float32Array {
+  const out = new Float32Array(planes * outSize * outSize);
+  const start = (i: number) => Math.floor((i * inSize) / outSize);
+  const end = (i: number) => Math.ceil(((i + 1) * inSize) / outSize);
+  for (let p = 0; p < planes; p++) {
+    const plane = p * inSize * inSize;
+    for (let oy = 0; oy < outSize; oy++) {
+      for (let ox = 0; ox < outSize; ox++) {
+        let sum = 0;
+        for (let y = start(oy); y < end(oy); y++) for (let x2 = start(ox); x2 < end(ox); x2++) sum = f32(sum + x[plane + y * inSize + x2]);
+        out[(p * outSize + oy) * outSize + ox] = f32(f32(sum / (end(oy) - start(oy))) / (end(ox) - start(ox)));
+      }
+    }
+  }
+  return out;
+}
+
+/** `a += b` elementwise in float32 (PyTorch's in-place `+=` of two RoI feature tensors). */
+function addInto(a: Float32Array, b: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) a[i] = a[i] + b[i];
+  return a;
+}
+
+/**
+ * mmdet 2.x `HybridTaskCascadeRoIHead` at test time (`simple_test`): the cascade's stage loop
+ * ({@link CascadeRoIHead}: RoIs refined stage by stage, the MEAN of the stages' class logits, the
+ * last stage's deltas) with HTC's own RoI features:
+ * - semantic branch (`semantic_head`, a {@link FusedSemanticHead}) run once per image; its embedded
+ *   feature is pooled by `semantic_roi_extractor` and added to the bbox RoI features (adaptive
+ *   average pooled to their size) and / or the mask RoI features, per `semantic_fusion`;
+ * - masks: the final detections are pooled once with the LAST stage's mask RoI extractor (+
+ *   semantic); with `mask_info_flow` stage i runs on those features plus `conv_res` of stage i−1's
+ *   conv features ({@link HTCMaskHead}); every stage's sigmoid probabilities are averaged
+ *   (`merge_aug_masks`) and pasted as in Mask R-CNN.
+ */
+export class HybridTaskCascadeRoIHead extends CascadeRoIHead {
+  readonly semanticHead: FusedSemanticHead | null;
+
+  constructor(
+    extractor: RoIExtractorConfig,
+    readonly htc: HtcConfig,
+  ) {
+    super(extractor, htc.cascade.stages, htc.mask);
+    this.semanticHead = htc.semantic ? this.child('semantic_head', new FusedSemanticHead(htc.semantic.head)) : null;
+  }
+
+  protected override createMaskHead(config: MaskHeadConfig): FCNMaskHead {
+    return config.withConvRes === undefined ? new FCNMaskHead(config) : new HTCMaskHead(config);
+  }
+
+  /** HTC's stages need the semantic feature and the mask information flow, which the ONNX head graphs do not carry. */
+  override networks(): RoIHeadNetworks {
+    throw new Error('HybridTaskCascade runs on the tfjs engine only (its RoI heads have no ONNX export yet)');
+  }
+
+  /** The semantic head reads every neck level (up to `num_ins`). */
+  get inputLevels(): number {
+    return this.semanticHead?.config.numIns ?? 0;
+  }
+
+  /** `semantic_head(x)[1]` on the host: the embedded semantic feature map of one image. */
+  async semanticFeatures(features: FeatureMap[]): Promise<FeatureMap> {
+    const head = this.semanticHead;
+    if (!head) throw new Error('this HTC has no semantic head');
+    const levels = features.map((f) => tf.tensor4d(f.data, [1, f.height, f.width, f.channels]));
+    let feat: tf.Tensor4D | undefined;
+    try {
+      feat = head.embed(levels);
+      return { data: (await feat.data()) as Float32Array, height: feat.shape[1], width: feat.shape[2], channels: feat.shape[3] };
+    } finally {
+      tf.dispose(levels);
+      feat?.dispose();
+    }
+  }
+
+  protected override async featureSource(features: FeatureMap[]): Promise<CascadeFeatureSource> {
+    const { semantic: sem, semanticFusion: fusion, maskInfoFlow } = this.htc;
+    const semantic = sem ? [await this.semanticFeatures(features)] : null;
+    const semanticRois = (rois: Float32Array) => extractRoiFeatures(semantic!, rois, sem!.extractor);
+    return {
+      bboxFeatures: (_stage, rois) => {
+        const feats = extractRoiFeatures(features, rois, this.extractor);
+        if (!semantic || !fusion.bbox) return feats;
+        const { outputSize: S, outChannels: C } = sem!.extractor;
+        const P = this.extractor.outputSize;
+        const pooled = semanticRois(rois);
+        return addInto(feats, S === P ? pooled : adaptiveAvgPool(pooled, (rois.length / 4) * C, S, P));
+      },
+      maskStages: async (rois, labels) => {
+        const extractor = this.mask!.roiExtractors[this.mask!.roiExtractors.length - 1];
+        const feats = extractRoiFeatures(features, rois, extractor);
+        if (semantic && fusion.mask) addInto(feats, semanticRois(rois));
+        const x = roiFeaturesNhwc(feats, labels.length, extractor.outChannels, extractor.outputSize);
+        const out = [];
+        let last: tf.Tensor4D | null = null;
+        try {
+          for (const head of this.maskHeads) {
+            let logits: tf.Tensor4D;
+            if (maskInfoFlow) {
+              const r = (head as HTCMaskHead).forwardFlow(x, last);
+              last?.dispose();
+              ({ logits, feat: last } = r);
+            } else logits = head.forward(x);
+            try {
+              out.push(await labelChannels(logits, labels));
+            } finally {
+              logits.dispose();
+            }
+          }
+        } finally {
+          x.dispose();
+          last?.dispose();
+        }
+        return out;
+      },
+    };
+  }
+}
