@@ -56,6 +56,11 @@ export class CascadeRoIHead extends Module {
     return new FCNMaskHead(config);
   }
 
+  /** Whether detector training (`forward_train` of the cascade) covers this head (HTC's does not). */
+  get trainable(): boolean {
+    return true;
+  }
+
   get numStages(): number {
     return this.bboxHeads.length;
   }

@@ -70,6 +70,11 @@ export class HybridTaskCascadeRoIHead extends CascadeRoIHead {
     throw new Error('HybridTaskCascade runs on the tfjs engine only (its RoI heads have no ONNX export yet)');
   }
 
+  /** HTC's forward_train (interleaved stages, semantic loss) is not implemented. */
+  override get trainable(): boolean {
+    return false;
+  }
+
   /** The semantic head reads every neck level (up to `num_ins`). */
   get inputLevels(): number {
     return this.semanticHead?.config.numIns ?? 0;

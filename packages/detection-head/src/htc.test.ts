@@ -11,6 +11,8 @@ import { parseHtcConfig } from './htc-config.js';
 import { HTCMaskHead } from './htc-mask-head.js';
 import { adaptiveAvgPool } from './htc-roi-head.js';
 import { createTwoStageDetector, twoStageKind } from './two-stage.js';
+import { defaultCascadeRcnnTrainConfig } from './train/train-config.js';
+import { detectorLossesOnLevels } from './train/detector-loss.js';
 
 // state_dict names + shapes of mmdetection 2.x's configs/hrnet/htc_hrnetv2p_*_20e_coco.py (never
 // run), written by tools/oracle/gen_htc.py.
@@ -59,6 +61,9 @@ describe('parseHtcConfig', () => {
     expect(model.isTraining).toBe(false);
     // The ONNX engine has no graphs for HTC's heads (semantic fusion, information flow): said, not run wrong.
     expect(() => model.onnxHeadGraphs()).toThrow(/HybridTaskCascade runs on the tfjs engine only/);
+    // The loss entry points refuse it too (they do not go through setTraining).
+    expect(() => detectorLossesOnLevels(model as never, [], [], defaultCascadeRcnnTrainConfig(3), Math.random)).toThrow(/not HybridTaskCascadeRoIHead/);
+    model.dispose();
   });
 
   it('without a semantic head and without information flow (FCNMaskHead stages)', () => {

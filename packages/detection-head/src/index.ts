@@ -32,6 +32,15 @@ export {
   MMDET_TEST_PIPELINE,
   preprocessForDetection,
 } from './preprocess.js';
-export { defaultFasterRcnnTrainConfig, type FasterRcnnTrainConfig, parseFasterRcnnTrainConfig } from './train/train-config.js';
+export {
+  type CascadeRcnnTrainConfig,
+  defaultCascadeRcnnTrainConfig,
+  defaultFasterRcnnTrainConfig,
+  type FasterRcnnTrainConfig,
+  parseCascadeRcnnTrainConfig,
+  parseDetectorTrainConfig,
+  parseFasterRcnnTrainConfig,
+  type TwoStageTrainConfig,
+} from './train/train-config.js';
 export { type DetectorTrainProgress, trainDetector, type TrainDetectorOptions } from './train/train-detector.js';
 export { type DetectionExample, type DetectionTrainPipelineConfig, type DetectionTrainSample, MMDET_TRAIN_PIPELINE } from './train/train-pipeline.js';

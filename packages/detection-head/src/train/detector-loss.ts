@@ -1,14 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { CascadeRoIHead } from '../cascade-roi-head.js';
 import type { FasterRCNN } from '../faster-rcnn.js';
+import type { FasterRcnnConfig } from '../faster-rcnn-config.js';
 import { StandardRoIHead } from '../roi-head.js';
-import type { RpnLevelOutput } from '../rpn-head.js';
+import type { RPNHead, RpnLevelOutput } from '../rpn-head.js';
 import { anchorTargets, imageAnchors } from './anchor-targets.js';
+import { cascadeRoiLosses } from './cascade-loss.js';
 import { maskLossOnLevels } from './mask-loss.js';
 import { extractRoiFeaturesTrainable } from './roi-align-trainable.js';
 import { roiLoss } from './roi-loss.js';
 import { roiTargets, type RoiTargets } from './roi-targets.js';
 import { rpnLoss } from './rpn-loss.js';
-import type { FasterRcnnTrainConfig } from './train-config.js';
+import { defaultDetectorLossConfig, isCascadeTrainConfig, type TwoStageTrainConfig } from './train-config.js';
 import type { DetectorTrainTarget } from './train-target.js';
 
 export type { DetectorTrainTarget } from './train-target.js';
@@ -17,12 +20,23 @@ export type { DetectorTrainTarget } from './train-target.js';
 export interface DetectorLosses {
   lossRpnCls: tf.Scalar;
   lossRpnBbox: tf.Scalar;
+  /** Cascade R-CNN: the sum of the stages' (stage-weighted) `s{i}.loss_cls`. */
   lossCls: tf.Scalar;
+  /** Cascade R-CNN: the sum of the stages' (stage-weighted) `s{i}.loss_bbox`. */
   lossBbox: tf.Scalar;
-  /** Mask R-CNN's `loss_mask` (models with a mask head). */
+  /** Mask R-CNN's `loss_mask` (models with a mask head; cascades: the sum of the weighted `s{i}.loss_mask`). */
   lossMask?: tf.Scalar;
+  /**
+   * Cascade R-CNN: mmdet's per-stage entries `s{i}.loss_cls`, `s{i}.acc`, `s{i}.loss_bbox` (and
+   * `s{i}.loss_mask`), the losses already times the stage loss weight (`CascadeRoIHead.forward_train`).
+   */
+  stages?: Record<string, tf.Scalar>;
+  /** The sum of every loss (mmdet's `_parse_losses`: accuracies left out). */
   total: tf.Scalar;
 }
+
+/** A two-stage detector the training covers: Faster / Mask R-CNN and Cascade (Mask) R-CNN. */
+export type TrainableDetector = FasterRCNN<StandardRoIHead | CascadeRoIHead>;
 
 /**
  * mmdet 2.x `TwoStageDetector.forward_train` for a batch (NHWC [B, H, W, 3], normalised and padded;
@@ -32,10 +46,10 @@ export interface DetectorLosses {
  * training mode for gradients; the caller disposes the returned scalars.
  */
 export function detectorForwardTrain(
-  model: FasterRCNN,
+  model: TrainableDetector,
   x: tf.Tensor4D,
   samples: readonly DetectorTrainTarget[],
-  trainCfg: FasterRcnnTrainConfig,
+  trainCfg: TwoStageTrainConfig,
   random: () => number,
 ): DetectorLosses {
   const batch = x.shape[0];
@@ -43,8 +57,12 @@ export function detectorForwardTrain(
   return tf.tidy(() => ({ ...detectorLossesOnLevels(model, model.neckLevels(x), samples, trainCfg, random) }));
 }
 
-/** What the losses use of a detector: its head config and the two heads (a FasterRCNN has them). */
-export type DetectorHeads = Pick<FasterRCNN, 'detector' | 'rpnHead' | 'roiHead'>;
+/** What the losses use of a detector: its head config and the two heads (a FasterRCNN or CascadeRCNN has them). */
+export interface DetectorHeads {
+  detector: FasterRcnnConfig;
+  rpnHead: RPNHead;
+  roiHead: StandardRoIHead | CascadeRoIHead;
+}
 
 /**
  * The RPN and RoI-head losses of {@link detectorForwardTrain} from neck levels computed by the
@@ -56,27 +74,52 @@ export function detectorLossesOnLevels(
   model: DetectorHeads,
   levels: tf.Tensor4D[],
   samples: readonly DetectorTrainTarget[],
-  trainCfg: FasterRcnnTrainConfig,
+  trainCfg: TwoStageTrainConfig,
   random: () => number,
   proposals?: readonly Float32Array[],
 ): DetectorLosses {
   if (proposals && proposals.length !== samples.length) throw new Error(`detectorLossesOnLevels: ${proposals.length} proposal sets for ${samples.length} images`);
-  if (!(model.roiHead instanceof StandardRoIHead)) throw new Error('detector training covers Faster R-CNN and Mask R-CNN; Cascade R-CNN training is not implemented');
+  const head = model.roiHead;
+  const cascade = head instanceof CascadeRoIHead;
+  if (!cascade && !(head instanceof StandardRoIHead)) throw new Error('detector training covers Faster / Mask R-CNN (StandardRoIHead) and Cascade (Mask) R-CNN (CascadeRoIHead)');
+  if (cascade && !head.trainable) throw new Error(`detector training covers Faster / Mask R-CNN and Cascade (Mask) R-CNN, not ${head.constructor.name}`);
+  if (cascade !== isCascadeTrainConfig(trainCfg)) {
+    throw new Error(
+      cascade
+        ? `a Cascade R-CNN trains with one train_cfg.rcnn entry per stage (${head.numStages}): pass a CascadeRcnnTrainConfig (parseDetectorTrainConfig / defaultCascadeRcnnTrainConfig)`
+        : 'this train config lists per-stage rcnn settings (Cascade R-CNN) but the model has a single-stage RoI head',
+    );
+  }
+  const losses = trainCfg.losses ?? defaultDetectorLossConfig(cascade, cascade ? head.numStages : 1, cascade ? head.maskHeads.length > 0 : 'maskHead' in head);
   const { rpnHead: rpnCfg, roiExtractor, bboxHead: bboxCfg } = model.detector;
   const { clsScores, bboxPreds } = model.rpnHead.forward(levels);
   const featSizes = clsScores.map((c) => [c.shape[1], c.shape[2]] as [number, number]);
   const anchorTargetSets = samples.map((s) =>
     anchorTargets(imageAnchors(model.rpnHead.anchorGenerator, featSizes, s.meta.padShape), s.gtBboxes, s.meta.imgShape, trainCfg.rpn, rpnCfg.bboxCoder, random),
   );
-  const { lossRpnCls, lossRpnBbox } = rpnLoss(clsScores, bboxPreds, anchorTargetSets);
+  const { lossRpnCls, lossRpnBbox } = rpnLoss(clsScores, bboxPreds, anchorTargetSets, { cls: losses.rpnCls, bbox: losses.rpnBbox });
 
   // Proposals per image from the current RPN outputs (host values: no gradient flows back).
   const logits = proposals ? [] : clsScores.map((c) => c.dataSync() as Float32Array);
   const deltas = proposals ? [] : bboxPreds.map((p) => p.dataSync() as Float32Array);
-  const roiSets: RoiTargets[] = samples.map((s, b) => {
-    const boxes = proposals ? proposals[b] : rpnProposals(model, clsScores, logits, deltas, b, s.meta.imgShape, trainCfg);
-    return roiTargets(boxes, s.gtBboxes, s.gtLabels, trainCfg.rcnn, bboxCfg.bboxCoder, bboxCfg.numClasses, random);
-  });
+  const proposalsOf = (b: number, imgShape: [number, number]) => (proposals ? proposals[b] : rpnProposals(model, clsScores, logits, deltas, b, imgShape, trainCfg));
+
+  if (isCascadeTrainConfig(trainCfg)) {
+    const stages = cascadeRoiLosses(head as CascadeRoIHead, levels, samples.map((s, b) => proposalsOf(b, s.meta.imgShape)), samples, trainCfg, random);
+    const sumOf = (term: string): tf.Scalar | undefined => {
+      const parts = Object.entries(stages).filter(([k]) => k.endsWith(`.${term}`)).map(([, v]) => v);
+      return parts.length === 0 ? undefined : (tf.addN(parts) as tf.Scalar);
+    };
+    const lossCls = sumOf('loss_cls') ?? tf.scalar(0);
+    const lossBbox = sumOf('loss_bbox') ?? tf.scalar(0);
+    const lossMask = sumOf('loss_mask');
+    const total = tf.addN([lossRpnCls, lossRpnBbox, ...Object.entries(stages).filter(([k]) => k.includes('loss')).map(([, v]) => v)]) as tf.Scalar;
+    return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? { lossMask } : {}), stages, total };
+  }
+
+  const roiSets: RoiTargets[] = samples.map((s, b) =>
+    roiTargets(proposalsOf(b, s.meta.imgShape), s.gtBboxes, s.gtLabels, trainCfg.rcnn, bboxCfg.bboxCoder, bboxCfg.numClasses, random),
+  );
   const numRois = roiSets.reduce((n, t) => n + t.labels.length, 0);
   const rois = new Float32Array(numRois * 5);
   let row = 0;
@@ -87,9 +130,9 @@ export function detectorLossesOnLevels(
     }
   });
   const roiFeats = extractRoiFeaturesTrainable(levels, rois, roiExtractor);
-  const { clsScore, bboxPred } = model.roiHead.bboxHead.forward(roiFeats);
-  const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses);
-  const lossMask = maskLossOnLevels(model, levels, roiSets, samples);
+  const { clsScore, bboxPred } = (head as StandardRoIHead).bboxHead.forward(roiFeats);
+  const { lossCls, lossBbox } = roiLoss(clsScore, bboxPred, roiSets, bboxCfg.numClasses, losses.rcnn[0]);
+  const lossMask = maskLossOnLevels(model as { roiHead: StandardRoIHead }, levels, roiSets, samples, losses.mask[0] ?? 1);
   const total = tf.addN([lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? [lossMask] : [])]) as tf.Scalar;
   return { lossRpnCls, lossRpnBbox, lossCls, lossBbox, ...(lossMask ? { lossMask } : {}), total };
 }
@@ -102,7 +145,7 @@ function rpnProposals(
   deltas: Float32Array[],
   b: number,
   imgShape: [number, number],
-  trainCfg: FasterRcnnTrainConfig,
+  trainCfg: TwoStageTrainConfig,
 ): Float32Array {
   const outputs: RpnLevelOutput[] = clsScores.map((c, l) => {
     const per = c.shape[1] * c.shape[2] * c.shape[3];

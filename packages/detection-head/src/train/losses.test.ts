@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { enableTraining } from '@hrnetjs/core';
 import { useBackend } from '@hrnetjs/core/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { l1Loss, sigmoidCrossEntropy, softmaxCrossEntropy } from './losses.js';
+import { bboxRegressionLoss, l1Loss, sigmoidCrossEntropy, smoothL1Loss, softmaxCrossEntropy } from './losses.js';
 
 beforeAll(() => useBackend('wasm'));
 
@@ -27,6 +28,22 @@ describe('mmdet weighted losses (Σ loss·w / avg_factor)', () => {
   it('L1: weighted absolute differences over the avg factor', () => {
     const loss = l1Loss(tf.tensor1d([1, -2, 3]), tf.tensor1d([0.5, 1, 100]), tf.tensor1d([1, 1, 0]), 5);
     expect(loss.dataSync()[0]).toBeCloseTo((0.5 + 3) / 5, 6);
+  });
+
+  it('SmoothL1 (mmdet): 0.5·d²/β inside β, d − β/2 outside, gradient d/β then ±1; bboxRegressionLoss applies the loss weight', async () => {
+    await enableTraining();
+    const pred = tf.tensor1d([0.1, -0.3, 2, -1.5, 7]);
+    const target = tf.tensor1d([0, 0, 0, 0, 0]);
+    const w = tf.tensor1d([1, 1, 1, 1, 0]);
+    const beta = 0.5;
+    const expected = [0.5 * 0.01 / beta, 0.5 * 0.09 / beta, 2 - beta / 2, 1.5 - beta / 2];
+    expect(smoothL1Loss(pred, target, w, 4, beta).dataSync()[0]).toBeCloseTo(expected.reduce((a, b) => a + b) / 4, 6);
+    const g = tf.grad((p: tf.Tensor) => smoothL1Loss(p, target, w, 4, beta))(pred).dataSync();
+    expect(Array.from(g).map((v) => Number(v.toFixed(6)))).toEqual([0.1 / beta / 4, -0.3 / beta / 4, 1 / 4, -1 / 4, 0]);
+    const weighted = bboxRegressionLoss(pred, target, w, 4, { type: 'SmoothL1Loss', beta, lossWeight: 3 }).dataSync()[0];
+    expect(weighted).toBeCloseTo((3 * expected.reduce((a, b) => a + b)) / 4, 6);
+    expect(bboxRegressionLoss(pred, target, w, 4).dataSync()[0]).toBeCloseTo((0.1 + 0.3 + 2 + 1.5) / 4, 6);
+    expect(() => smoothL1Loss(pred, target, w, 4, 0)).toThrow(/beta must be positive/);
   });
 
   it('refuses a non-positive avg factor', () => {

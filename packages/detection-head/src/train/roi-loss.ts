@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { l1Loss, softmaxCrossEntropy } from './losses.js';
+import { type BBoxLossConfig, bboxRegressionLoss, softmaxCrossEntropy } from './losses.js';
 import type { RoiTargets } from './roi-targets.js';
 
 /** The two bbox-head loss terms (mmdet's `loss_cls`, `loss_bbox`). */
@@ -8,13 +8,20 @@ export interface RoiLosses {
   lossBbox: tf.Scalar;
 }
 
+/** The bbox head's loss settings (mmdet `loss_cls.loss_weight`, `loss_bbox`); default weight 1 and L1. */
+export interface RoiLossConfig {
+  cls?: number;
+  bbox?: BBoxLossConfig;
+}
+
 /**
  * mmdet 2.x `BBoxHead.loss`: softmax CE over all sampled RoIs (background last) divided by
- * max(#RoIs with weight > 0, 1), and L1 between the positives' deltas of their own class (or the
- * shared 4 when class-agnostic) and the targets, divided by the number of sampled RoIs.
- * `clsScore` [S, K + 1] and `bboxPred` [S, 4K | 4] follow the concatenated `targets` order.
+ * max(#RoIs with weight > 0, 1), and L1 (or `config.bbox`'s SmoothL1) between the positives'
+ * deltas of their own class (or the shared 4 when class-agnostic) and the targets, divided by the
+ * number of sampled RoIs; each times its loss weight. `clsScore` [S, K + 1] and `bboxPred`
+ * [S, 4K | 4] follow the concatenated `targets` order.
  */
-export function roiLoss(clsScore: tf.Tensor2D, bboxPred: tf.Tensor2D, targets: RoiTargets[], numClasses: number): RoiLosses {
+export function roiLoss(clsScore: tf.Tensor2D, bboxPred: tf.Tensor2D, targets: readonly RoiTargets[], numClasses: number, config: RoiLossConfig = {}): RoiLosses {
   const s = targets.reduce((n, t) => n + t.labels.length, 0);
   if (clsScore.shape[0] !== s || bboxPred.shape[0] !== s) {
     throw new Error(`roiLoss: ${s} sampled RoIs but cls_score has ${clsScore.shape[0]} rows and bbox_pred ${bboxPred.shape[0]}`);
@@ -41,8 +48,12 @@ export function roiLoss(clsScore: tf.Tensor2D, bboxPred: tf.Tensor2D, targets: R
     }
   }
   const clsAvg = Math.max(labelWeights.reduce((n, w) => n + (w > 0 ? 1 : 0), 0), 1);
-  return tf.tidy(() => ({
-    lossCls: softmaxCrossEntropy(clsScore, tf.tensor1d(labels, 'int32'), tf.tensor1d(labelWeights), clsAvg),
-    lossBbox: l1Loss(bboxPred, tf.tensor2d(targetsWide, [s, width]), tf.tensor2d(weightsWide, [s, width]), Math.max(s, 1)),
-  }));
+  const clsWeight = config.cls ?? 1;
+  return tf.tidy(() => {
+    const ce = softmaxCrossEntropy(clsScore, tf.tensor1d(labels, 'int32'), tf.tensor1d(labelWeights), clsAvg);
+    return {
+      lossCls: clsWeight === 1 ? ce : (tf.mul(ce, clsWeight) as tf.Scalar),
+      lossBbox: bboxRegressionLoss(bboxPred, tf.tensor2d(targetsWide, [s, width]), tf.tensor2d(weightsWide, [s, width]), Math.max(s, 1), config.bbox),
+    };
+  });
 }

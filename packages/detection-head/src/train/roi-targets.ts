@@ -23,6 +23,8 @@ export interface RoiTargets {
   numPos: number;
   /** 0-based gt index of every positive (for mask targets). */
   posAssignedGtInds: Int32Array;
+  /** 1 where a positive is a gt box added as a proposal (Cascade R-CNN does not refine those). */
+  posIsGt: Uint8Array;
 }
 
 /**
@@ -56,5 +58,5 @@ export function roiTargets(
     bboxTargets.set(deltaXYWHEncode(s.posBboxes, s.posGtBboxes, coder));
     bboxWeights.fill(1, 0, numPos * 4);
   }
-  return { rois, labels, labelWeights, bboxTargets, bboxWeights, numPos, posAssignedGtInds: Int32Array.from(s.posAssignedGtInds) };
+  return { rois, labels, labelWeights, bboxTargets, bboxWeights, numPos, posAssignedGtInds: Int32Array.from(s.posAssignedGtInds), posIsGt: s.posIsGt };
 }

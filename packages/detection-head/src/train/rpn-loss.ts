@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnchorTargets } from './anchor-targets.js';
-import { l1Loss, sigmoidCrossEntropy } from './losses.js';
+import { type BBoxLossConfig, bboxRegressionLoss, sigmoidCrossEntropy } from './losses.js';
 
 /** The two RPN loss terms (mmdet's `loss_rpn_cls`, `loss_rpn_bbox`, summed over levels). */
 export interface RpnLosses {
@@ -9,12 +9,13 @@ export interface RpnLosses {
 }
 
 /**
- * mmdet 2.x `AnchorHead.loss` for the RPN: sigmoid CE on the objectness logits and L1 on the
- * deltas, both divided by num_total_samples = Σ_img max(#pos, 1) + Σ_img max(#neg, 1).
+ * mmdet 2.x `AnchorHead.loss` for the RPN: sigmoid CE on the objectness logits and L1 (or
+ * `config.bbox`'s SmoothL1) on the deltas, both divided by num_total_samples = Σ_img max(#pos, 1)
+ * + Σ_img max(#neg, 1), each times its loss weight (`config.cls`, default 1).
  * `clsScores` [B, H, W, A] and `bboxPreds` [B, H, W, 4A] per level (the RPN head's outputs);
  * `targets[b]` covers image b's anchors in the same (level, y, x, anchor) order.
  */
-export function rpnLoss(clsScores: tf.Tensor4D[], bboxPreds: tf.Tensor4D[], targets: AnchorTargets[]): RpnLosses {
+export function rpnLoss(clsScores: tf.Tensor4D[], bboxPreds: tf.Tensor4D[], targets: AnchorTargets[], config: { cls?: number; bbox?: BBoxLossConfig } = {}): RpnLosses {
   const batch = clsScores[0]?.shape[0];
   if (batch === undefined || targets.length !== batch) throw new Error(`rpnLoss: ${targets.length} target sets for a batch of ${batch ?? 0}`);
   const total = clsScores.reduce((n, c) => n + c.shape[1] * c.shape[2] * c.shape[3], 0);
@@ -30,9 +31,11 @@ export function rpnLoss(clsScores: tf.Tensor4D[], bboxPreds: tf.Tensor4D[], targ
   return tf.tidy(() => {
     const logits = tf.concat(clsScores.map((c) => tf.reshape(c, [batch, -1])), 1);
     const deltas = tf.concat(bboxPreds.map((p) => tf.reshape(p, [batch, -1])), 1);
+    const ce = sigmoidCrossEntropy(logits, stack((t) => t.labels, 1), stack((t) => t.labelWeights, 1), avgFactor);
+    const clsWeight = config.cls ?? 1;
     return {
-      lossRpnCls: sigmoidCrossEntropy(logits, stack((t) => t.labels, 1), stack((t) => t.labelWeights, 1), avgFactor),
-      lossRpnBbox: l1Loss(deltas, stack((t) => t.bboxTargets, 4), stack((t) => t.bboxWeights, 4), avgFactor),
+      lossRpnCls: clsWeight === 1 ? ce : (tf.mul(ce, clsWeight) as tf.Scalar),
+      lossRpnBbox: bboxRegressionLoss(deltas, stack((t) => t.bboxTargets, 4), stack((t) => t.bboxWeights, 4), avgFactor, config.bbox),
     };
   });
 }

@@ -1,10 +1,10 @@
 import { enableTraining, fit, type FitProgress, SGD } from '@hrnetjs/core';
 import { createRandom, type DataParallel, shuffledIndices, siblingModuleUrl, startDataParallel } from '@hrnetjs/core/ops';
-import type { FasterRCNN } from '../faster-rcnn.js';
+import type { TrainableDetector } from './detector-loss.js';
 import { detectorBatchLoss, type DetectorLossValues, type DetectorReplicaOptions } from './detector-replica.js';
 import { stepLrWithWarmup } from './lr-schedule.js';
 import { freezeBatchNormStats } from './norm-eval.js';
-import { defaultFasterRcnnTrainConfig, type FasterRcnnTrainConfig, parseFasterRcnnTrainConfig } from './train-config.js';
+import { parseDetectorLossConfig, parseDetectorTrainConfig, type TwoStageTrainConfig } from './train-config.js';
 import {
   type DetectionExample,
   type DetectionTrainPipelineConfig,
@@ -16,6 +16,7 @@ import {
 
 /** Progress after every step: the total and mmdet's loss terms of that step. */
 export interface DetectorTrainProgress extends FitProgress {
+  /** The step's terms; for cascades also mmdet's per-stage `s{i}.loss_cls`, `s{i}.acc`, `s{i}.loss_bbox`, `s{i}.loss_mask`. */
   losses: DetectorLossValues;
   /** Mask R-CNN's `loss_mask` of that step (models with a mask head, trained on examples with masks). */
   lossMask?: number;
@@ -37,8 +38,13 @@ export interface TrainDetectorOptions {
   gamma?: number;
   /** Train pipeline; default mmdet's (1333×800 keep-ratio, flip 0.5, ImageNet mean/std, pad 32). */
   pipeline?: Partial<DetectionTrainPipelineConfig>;
-  /** `train_cfg`; default the model dict's `train_cfg`, else mmdet's faster_rcnn_r50_fpn values. */
-  trainCfg?: FasterRcnnTrainConfig;
+  /**
+   * `train_cfg`; default the model dict's (`parseDetectorTrainConfig`: its `train_cfg`, the heads'
+   * losses and, for cascades, `stage_loss_weights`; missing parts from mmdet's faster_rcnn_r50_fpn
+   * or cascade_rcnn_r50_fpn). A Cascade R-CNN needs a `CascadeRcnnTrainConfig` (one `rcnn` entry
+   * per stage). Without `losses`, the model dict's losses are used.
+   */
+  trainCfg?: TwoStageTrainConfig;
   /** Backbone BN on running statistics (mmdet HRNet's norm_eval, default true). */
   normEval?: boolean;
   /** First epoch to run (resuming: weights and optimizer state are the caller's). */
@@ -55,13 +61,16 @@ export interface TrainDetectorOptions {
 }
 
 /**
- * Trains a {@link FasterRCNN} with mmdet 2.x semantics: the train pipeline per image and epoch
- * (seeded flips and shuffling), RPN sigmoid CE + L1 on sampled anchors, proposals without
- * gradient, R-CNN softmax CE + L1 on sampled proposals and gt, SGD (momentum, weight decay)
- * with linear warmup and step decay. Runs on any backend, wasm included. Images without a valid
- * box are skipped (mmdet's filter_empty_gt). Returns the mean loss of every epoch.
+ * Trains a two-stage detector — Faster / Mask R-CNN or Cascade (Mask) R-CNN — with mmdet 2.x
+ * semantics: the train pipeline per image and epoch (seeded flips and shuffling), RPN sigmoid CE +
+ * L1 / SmoothL1 on sampled anchors, proposals without gradient, R-CNN softmax CE + L1 / SmoothL1
+ * on sampled proposals and gt (a cascade: every stage on the previous stage's refined boxes, its
+ * losses times its stage weight), mask BCE on the positives when the examples carry masks, SGD
+ * (momentum, weight decay) with linear warmup and step decay. Runs on any backend, wasm included.
+ * Images without a valid box are skipped (mmdet's filter_empty_gt). Returns the mean loss of
+ * every epoch.
  */
-export async function trainDetector(model: FasterRCNN, examples: DetectionExample[], options: TrainDetectorOptions): Promise<number[]> {
+export async function trainDetector(model: TrainableDetector, examples: DetectionExample[], options: TrainDetectorOptions): Promise<number[]> {
   await enableTraining();
   if (!(options.epochs > 0)) throw new Error(`trainDetector: epochs must be a positive number, got ${options.epochs}`);
   const numClasses = model.detector.bboxHead.numClasses;
@@ -69,8 +78,11 @@ export async function trainDetector(model: FasterRCNN, examples: DetectionExampl
   if (annotated.length === 0) throw new Error('trainDetector: no example has a valid box (width and height ≥ 1 inside the image)');
   const batchSize = options.batchSize ?? 2;
   const pipeline: DetectionTrainPipelineConfig = { ...MMDET_TRAIN_PIPELINE, ...options.pipeline };
-  const rawTrainCfg = (model.config.head as { detector?: Record<string, unknown> }).detector?.train_cfg;
-  const trainCfg = options.trainCfg ?? (rawTrainCfg ? parseFasterRcnnTrainConfig(rawTrainCfg) : defaultFasterRcnnTrainConfig());
+  const detectorDict = (model.config.head as { detector?: Record<string, unknown> }).detector;
+  if (!detectorDict) throw new Error(`trainDetector: config '${model.config.name}' has no mmdet detector dict`);
+  const trainCfg: TwoStageTrainConfig = options.trainCfg
+    ? { ...options.trainCfg, losses: options.trainCfg.losses ?? parseDetectorLossConfig(detectorDict) }
+    : parseDetectorTrainConfig(detectorDict);
   const schedule = {
     baseLr: options.learningRate ?? (0.02 * batchSize) / 16,
     warmupIters: options.warmupIters ?? 500,
