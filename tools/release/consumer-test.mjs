@@ -129,14 +129,14 @@ function checkInstalledTree() {
   for (const dep of ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'yaml', 'fast-png', 'jpeg-js']) {
     if (!existsSync(join(modules, dep, 'package.json'))) problems.push(`dependency ${dep} was not installed`);
   }
-  for (const peer of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs', 'onnxruntime-node']) {
+  for (const peer of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs', 'onnxruntime-node', 'onnxruntime-web']) {
     if (existsSync(join(modules, peer))) problems.push(`optional peer ${peer} was installed`);
   }
   const coreVersions = JSON.stringify(JSON.parse(run('npm', ['ls', '@tensorflow/tfjs-core', '--all', '--json'], { cwd: project })));
   const tfVersions = new Set([...coreVersions.matchAll(/"@tensorflow\/tfjs-core":\{"version":"([^"]+)"/g)].map((m) => m[1]));
   if (tfVersions.size !== 1) problems.push(`@tensorflow/tfjs-core resolved to ${[...tfVersions].join(', ') || 'nothing'}: one version expected`);
   if (problems.length > 0) throw new Error(problems.join('\n'));
-  return `one @hrnetjs/core, tfjs-core ${[...tfVersions][0]}, no tfjs-node / tfjs-node-gpu / tfjs / onnxruntime-node`;
+  return `one @hrnetjs/core, tfjs-core ${[...tfVersions][0]}, no tfjs-node / tfjs-node-gpu / tfjs / onnxruntime-node / onnxruntime-web`;
 }
 
 /**

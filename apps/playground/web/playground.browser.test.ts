@@ -5,15 +5,11 @@
  * that the overlay was drawn where the results are (and nowhere else), that converted weights
  * give the same poses in both, and that a broken checkpoint gives a readable error.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeSafetensors, encodeTfjsWeights, readCheckpoint, readTfjsWeights, type RgbImage, type StateDict } from '@hrnetjs/core';
 import { readImageFile, useBackend } from '@hrnetjs/core/node';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDemoPose,
@@ -32,26 +28,12 @@ import { composeOverlay, type SegPalette } from './src/draw.js';
 import { modelFromStateDict } from './src/official-checkpoint.js';
 import { runPage } from './src/pipeline.js';
 import { recordDifferences, type Tolerances } from './test-support/compare-records.js';
+import { buildPage, CHROMIUM, CHROMIUM_ARGS, openPage, RUN_TIMEOUT_MS, requireChromium } from './test-support/browser-page.js';
 import { boxesMask, overlayRegion } from './test-support/overlay-region.js';
 import { serveStatic, type StaticServer } from './test-support/static-server.js';
 
-const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-default-apps',
-  '--disable-extensions',
-];
 /** Browser wasm vs Node wasm: the same kernels, so only float rounding may differ. */
 const SAME_WEIGHTS: Tolerances = { boxPx: 0.5, score: 0.01, keypointPx: 0.5, segPercent: 0.1 };
-/** A page run can take a while on 2 busy cores. */
-const RUN_TIMEOUT_MS = 300_000;
 
 let outDir = '';
 let server: StaticServer | null = null;
@@ -146,26 +128,17 @@ async function expectOverlay(file: string, result: DemoResult, palette: SegPalet
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`bash scripts/setup.sh\` (it installs Debian's chromium), or set CHROMIUM_PATH`);
-  }
+  requireChromium();
   await useBackend('wasm');
   nodeModels = loadDemoModels({
     multiTask: await readFile(join(defaultWeightsDir(), DEMO_WEIGHT_FILES.multiTask)),
     pose: await readFile(join(defaultWeightsDir(), DEMO_WEIGHT_FILES.pose)),
   });
-  outDir = await mkdtemp(join(tmpdir(), 'hrnet-playground-'));
-  await build({ configFile: join(WEB_DIR, 'vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  outDir = await buildPage();
   server = await serveStatic(outDir);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-  const origin = server.origin;
-  // Nothing but the local server: the page must work offline.
-  await page.route('**/*', (route) => (route.request().url().startsWith(`${origin}/`) ? route.continue() : route.abort()));
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(`${origin}/`);
   // The page loads the weights and runs the first sample by itself.
-  await page.waitForFunction(() => (window.__hrnet?.runs ?? 0) > 0, undefined, { timeout: RUN_TIMEOUT_MS });
+  page = await openPage(browser, server.origin, pageErrors);
 }, RUN_TIMEOUT_MS + 60_000);
 
 afterAll(async () => {

@@ -39,3 +39,5 @@ export { Adam, enableTraining, type FitOptions, type FitProgress, fit, multiStep
 export { formatDuration, formatProgress } from './train/index.js';
 // The engine choice of the pipelines (tfjs or an onnxruntime session over `model.toOnnx()`).
 export { type EngineName, type HostTensor, type NetworkRunner, ONNX_OPSET, type OnnxSession, onnxRunner, tfjsRunner } from './onnx/index.js';
+// onnxruntime-web (browser-safe: you pass the module, so your bundler serves its .wasm files).
+export { createOrtWebSession, type OrtWebExecutionProvider, type OrtWebModule, type OrtWebSession, type OrtWebSessionOptions } from './onnx/index.js';

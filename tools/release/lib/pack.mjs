@@ -47,7 +47,7 @@ export function withoutSource(value) {
  * present; no sources, tests or fixtures), every entry point present, no `source` condition (it
  * points at src/, which is not shipped) and the same map as the workspace's otherwise, no
  * `workspace:` range, and the metadata users rely on
- * (engines.node, sideEffects, license, optional TF.js backend / onnxruntime-node peers). A `bin`
+ * (engines.node, sideEffects, license, optional TF.js backend / onnxruntime-node / onnxruntime-web peers). A `bin`
  * target counts as an entry point.
  */
 export function tarballProblems({ name, files, manifest, workspaceManifest }) {
@@ -81,7 +81,7 @@ export function tarballProblems({ name, files, manifest, workspaceManifest }) {
   if (manifest.sideEffects !== false) problems.push(`${name}: sideEffects should be false (tree-shaking), got ${JSON.stringify(manifest.sideEffects)}`);
   if (!manifest.license) problems.push(`${name}: license is missing`);
   for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
-    if (/^(@tensorflow\/tfjs(-node(-gpu)?)?|onnxruntime-node)$/.test(peer) && manifest.peerDependenciesMeta?.[peer]?.optional !== true) {
+    if (/^(@tensorflow\/tfjs(-node(-gpu)?)?|onnxruntime-(node|web))$/.test(peer) && manifest.peerDependenciesMeta?.[peer]?.optional !== true) {
       problems.push(`${name}: peer ${peer} must be optional (peerDependenciesMeta.${peer}.optional)`);
     }
   }

@@ -3,17 +3,22 @@
  * gives the segmentation and the detections; the detected people go to the top-down pose model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type ImageInput, type RgbImage, toRgbImage } from '@hrnetjs/core';
+import { type ImageInput, type NetworkRunner, type RgbImage, toRgbImage } from '@hrnetjs/core';
 import { resizeBilinearLikeTorch } from '@hrnetjs/core/ops';
 import { type Detection, preprocessForDetection } from '@hrnetjs/detection-head';
 import { type Pose, type PoseModel, TopDownPoseEstimator } from '@hrnetjs/pose-head';
 import type { MultiTaskModel } from '../multitask/index.js';
 import { DEMO_SEG_CLASSES } from './demo-config.js';
 
-/** The two demo models. */
+/**
+ * The two demo models. The multi-task model runs on ONNX sessions once `multiTask.useOnnx` was
+ * called; `poseNetwork` runs the pose network instead of TF.js (e.g. `onnxRunner` over a session of
+ * `pose.toOnnx()`).
+ */
 export interface DemoModels {
   multiTask: MultiTaskModel;
   pose: PoseModel;
+  poseNetwork?: NetworkRunner;
 }
 
 export interface DemoOptions {
@@ -45,7 +50,8 @@ export interface DemoResult {
   timings: { sharedMs: number; poseMs: number };
 }
 
-const estimators = new WeakMap<PoseModel, TopDownPoseEstimator>();
+// One estimator per pose model and network (TF.js: the model itself is the key).
+const estimators = new WeakMap<PoseModel | NetworkRunner, TopDownPoseEstimator>();
 
 /**
  * Detection + segmentation from one backbone pass, then pose on the people found. Every tensor
@@ -82,8 +88,9 @@ export async function runDemo(models: DemoModels, image: ImageInput, options: De
   let poses: Pose[] = [];
   const people = detections.filter((d) => d.label === 'person' && d.score > personThreshold);
   if (tasks.pose && people.length > 0) {
-    let estimator = estimators.get(models.pose);
-    if (!estimator) estimators.set(models.pose, (estimator = new TopDownPoseEstimator(models.pose)));
+    const key = models.poseNetwork ?? models.pose;
+    let estimator = estimators.get(key);
+    if (!estimator) estimators.set(key, (estimator = new TopDownPoseEstimator(models.pose, { network: models.poseNetwork })));
     // The people of the shared pass, as a detector's would be: scored boxes → rescoring + OKS-NMS.
     const boxes = people.map((d) => ({ ...d.box, score: d.score }));
     poses = await estimator.estimatePoses(rgb, { boxes, nms: true, flipTest: options.flipTest ?? true });

@@ -1,1 +1,1 @@
-export { createMultiTask, type MultiTaskHeads, type MultiTaskLosses, MultiTaskModel, type MultiTaskResult } from './multi-task-model.js';
+export { createMultiTask, type MultiTaskHeads, type MultiTaskLosses, MultiTaskModel, type MultiTaskOnnxSessions, type MultiTaskResult } from './multi-task-model.js';

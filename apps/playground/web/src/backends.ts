@@ -28,6 +28,10 @@ function prepare(): void {
   prepared = true;
   registerBackendLoader('wasm', async () => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // The page is cross-origin isolated (for onnxruntime-web's threads), which would make TF.js pick
+    // its threaded build; that build's Blob worker does not survive bundling (ReferenceError in the
+    // worker, the backend never starts). TF.js wasm stays single-threaded, as in Node.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     // Vite hashes asset names, so each binary gets its own URL instead of a shared folder prefix.
     wasm.setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,

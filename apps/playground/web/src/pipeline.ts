@@ -2,7 +2,7 @@
  * One run of the page: the demo pipeline (`runDemo`, exactly what `pnpm demo` runs), with the
  * pose model and/or the segmentation swapped for a dropped official checkpoint.
  */
-import type { RgbImage } from '@hrnetjs/core';
+import type { NetworkRunner, RgbImage } from '@hrnetjs/core';
 import type { PoseModel } from '@hrnetjs/pose-head';
 import type { SegDatasetId, SegModel } from '@hrnetjs/seg-head';
 import { segment } from '@hrnetjs/seg-head/ops';
@@ -16,11 +16,19 @@ export interface Tasks {
   segment: boolean;
 }
 
-/** The models of a run: the demo pair, optionally overridden by dropped checkpoints. */
+/**
+ * The models of a run: the demo pair, optionally overridden by dropped checkpoints. With
+ * onnxruntime-web the multi-task model carries its sessions (`useOnnx`) and the pose / dropped
+ * segmentation networks come as runners; without them TF.js runs the networks.
+ */
 export interface PageModels {
   demo: DemoModels;
   pose?: PoseModel;
   seg?: { model: SegModel; dataset: SegDatasetId | null };
+  /** Runs the pose network in use (`pose`, else the demo's). */
+  poseNetwork?: NetworkRunner;
+  /** Runs the dropped segmentation model's network. */
+  segNetwork?: NetworkRunner;
 }
 
 /** A run's result and the palette its segmentation is drawn with. */
@@ -33,7 +41,7 @@ export interface PageRun {
 
 /** Runs the chosen tasks on one image; every tensor is disposed by the pipelines. */
 export async function runPage(models: PageModels, image: RgbImage, tasks: Tasks): Promise<PageRun> {
-  const demo = { multiTask: models.demo.multiTask, pose: models.pose ?? models.demo.pose };
+  const demo = { multiTask: models.demo.multiTask, pose: models.pose ?? models.demo.pose, poseNetwork: models.poseNetwork };
   const result = await runDemo(demo, image, { tasks: { ...tasks, segment: tasks.segment && !models.seg } });
   if (!tasks.segment || !models.seg) return { result, palette: DEMO_SEG_PALETTE, officialSegMs: 0 };
   const t0 = performance.now();
@@ -43,6 +51,7 @@ export async function runPage(models: PageModels, image: RgbImage, tasks: Tasks)
     dataset: models.seg.dataset ?? undefined,
     baseSize: Math.max(image.width, image.height),
     cropSize: [image.height, image.width],
+    network: models.segNetwork,
   });
   return { result: { ...result, segmentation: toDemoSegmentation(seg) }, palette: seg.palette, officialSegMs: performance.now() - t0 };
 }

@@ -25,6 +25,8 @@ export const ui = {
   useDemoWeights: element('use-demo-weights', HTMLButtonElement),
   backend: element('backend', HTMLSelectElement),
   activeBackend: element('active-backend', HTMLElement),
+  engine: element('engine', HTMLSelectElement),
+  activeEngine: element('active-engine', HTMLElement),
   run: element('run', HTMLButtonElement),
   statusText: element('status-text', HTMLParagraphElement),
   progress: element('progress', HTMLProgressElement),
@@ -35,7 +37,17 @@ export const ui = {
 };
 
 /** The state tests read (see env.d.ts). */
-export const state: PlaygroundState = { record: null, backend: '', runs: 0, error: null, tensors: 0 };
+export const state: PlaygroundState = {
+  record: null,
+  backend: '',
+  runs: 0,
+  error: null,
+  tensors: 0,
+  engine: 'tfjs',
+  executionProvider: null,
+  ortThreads: null,
+  crossOriginIsolated: globalThis.crossOriginIsolated === true,
+};
 window.__hrnet = state;
 
 /** Sets the status (data attribute + text) and clears the progress bar. */

@@ -3,8 +3,10 @@ import type { DemoRecord } from '../../src/demo-model/index.js';
 
 /** How close the page's numbers must be to Node's. */
 export interface Tolerances {
-  /** Box corners, px. */
+  /** Box corners, px (when `boxIou` is not given). */
   boxPx: number;
+  /** Boxes instead need IoU ≥ this with Node's box of the same label (the ONNX parity criterion). */
+  boxIou?: number;
   /** Detection and pose scores. */
   score: number;
   /** Keypoint x and y, px. */
@@ -19,6 +21,15 @@ type PoseRecord = DemoRecord['poses'][number];
 const CORNERS = ['xmin', 'ymin', 'xmax', 'ymax'] as const;
 const boxGap = (a: Det, b: Det) => Math.max(...CORNERS.map((k) => Math.abs(a.box[k] - b.box[k])));
 const boxText = (d: Det) => CORNERS.map((k) => d.box[k]).join(',');
+
+/** IoU of two boxes (no +1). */
+export function boxIou(a: Det['box'], b: Det['box']): number {
+  const w = Math.max(0, Math.min(a.xmax, b.xmax) - Math.max(a.xmin, b.xmin));
+  const h = Math.max(0, Math.min(a.ymax, b.ymax) - Math.max(a.ymin, b.ymin));
+  const inter = w * h;
+  const union = (a.xmax - a.xmin) * (a.ymax - a.ymin) + (b.xmax - b.xmin) * (b.ymax - b.ymin) - inter;
+  return union > 0 ? inter / union : 0;
+}
 
 function keypointGap(a: PoseRecord, b: PoseRecord): number {
   let gap = 0;
@@ -46,7 +57,10 @@ export function recordDifferences(page: DemoRecord, node: DemoRecord, tol: Toler
   const labels = (r: DemoRecord) => r.detections.map((d) => d.label).sort().join(',');
   if (labels(page) !== labels(node)) problems.push(`detected labels [${labels(page)}], Node [${labels(node)}]`);
   for (const [n, p] of pairUp(node.detections, page.detections, (a, b) => (a.label === b.label ? boxGap(a, b) : Infinity))) {
-    if (!(boxGap(n, p) <= tol.boxPx)) problems.push(`${n.label} box [${boxText(p)}] vs Node [${boxText(n)}] (> ${tol.boxPx} px)`);
+    if (tol.boxIou !== undefined) {
+      const iou = boxIou(n.box, p.box);
+      if (!(iou >= tol.boxIou)) problems.push(`${n.label} box [${boxText(p)}] vs Node [${boxText(n)}] (IoU ${iou.toFixed(4)} < ${tol.boxIou})`);
+    } else if (!(boxGap(n, p) <= tol.boxPx)) problems.push(`${n.label} box [${boxText(p)}] vs Node [${boxText(n)}] (> ${tol.boxPx} px)`);
     if (!(Math.abs(n.score - p.score) <= tol.score)) problems.push(`${n.label} score ${p.score} vs Node ${n.score}`);
   }
   if (page.poses.length !== node.poses.length) problems.push(`${page.poses.length} poses, Node ${node.poses.length}`);
@@ -61,4 +75,20 @@ export function recordDifferences(page: DemoRecord, node: DemoRecord, tol: Toler
     if (!(got !== undefined && Math.abs(got - share) <= tol.segPercent)) problems.push(`segmentation ${name} ${got}% vs Node ${share}%`);
   }
   return problems;
+}
+
+/** The measured gaps between two agreeing records (for the test log): worst box, keypoint, score and class share. */
+export function recordGaps(page: DemoRecord, node: DemoRecord): { boxPx: number; minBoxIou: number; keypointPx: number; score: number; segPercent: number } {
+  const gaps = { boxPx: 0, minBoxIou: 1, keypointPx: 0, score: 0, segPercent: 0 };
+  for (const [n, p] of pairUp(node.detections, page.detections, (a, b) => (a.label === b.label ? boxGap(a, b) : Infinity))) {
+    gaps.boxPx = Math.max(gaps.boxPx, boxGap(n, p));
+    gaps.minBoxIou = Math.min(gaps.minBoxIou, boxIou(n.box, p.box));
+    gaps.score = Math.max(gaps.score, Math.abs(n.score - p.score));
+  }
+  for (const [n, p] of pairUp(node.poses, page.poses, keypointGap)) {
+    gaps.keypointPx = Math.max(gaps.keypointPx, keypointGap(n, p));
+    gaps.score = Math.max(gaps.score, Math.abs(n.score - p.score));
+  }
+  for (const [name, share] of Object.entries(node.segmentation ?? {})) gaps.segPercent = Math.max(gaps.segPercent, Math.abs((page.segmentation?.[name] ?? Infinity) - share));
+  return gaps;
 }

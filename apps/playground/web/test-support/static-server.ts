@@ -1,13 +1,19 @@
-/** A tiny static file server for the built page (tests only): 127.0.0.1, a free port, correct MIME types. */
+/**
+ * A tiny static file server for the built page (tests only): 127.0.0.1, a free port, correct MIME
+ * types, and the cross-origin isolation headers the Vite servers send (wasm threads need them).
+ */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
+import { ISOLATION_HEADERS } from '../vite.config.js';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  // onnxruntime-web's runtime (imported as a module, and the script of its thread workers).
+  '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   // WebAssembly.instantiateStreaming refuses any other type.
@@ -35,7 +41,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       return;
     }
     // Content-Length lets the page show download progress in percent.
-    response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
+    response.writeHead(200, { ...ISOLATION_HEADERS, 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': info.size });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((done, fail) => server.once('error', fail).listen(0, '127.0.0.1', done));
