@@ -45,6 +45,9 @@ const EXPECTED_IDS = [
   'cascade-mask-rcnn-w18',
   'cascade-mask-rcnn-w32',
   'cascade-mask-rcnn-w40',
+  'fcos-w18',
+  'fcos-w32',
+  'fcos-w40',
 ];
 
 /**
