@@ -1,6 +1,6 @@
 import { type EngineName, type NetworkRunner, type OnnxSession, onnxRunner, type TaskModel } from '@hrnetjs/core';
 import { createOrtSession, isOnnxRuntimeAvailable, type OrtExecutionProvider } from '@hrnetjs/core/node';
-import { type FasterRCNN, type TwoStageRoIHead, twoStageKind } from '@hrnetjs/detection-head';
+import { type DetectorModel, detectorKind } from '@hrnetjs/detection-head';
 import { CliError } from './cli-error.js';
 import type { Options } from './commands/command.js';
 import { userPath } from './paths.js';
@@ -65,13 +65,14 @@ export async function onnxNetwork(choice: EngineChoice, model: TaskModel, interm
 }
 
 /**
- * Puts a detector on two ORT sessions when the engine is onnxruntime (Faster R-CNN; with `auto`, Mask
+ * Puts a detector on ORT sessions when the engine is onnxruntime (Faster R-CNN on two, FCOS on one; with `auto`, Mask
  * / Cascade R-CNN stay on tfjs). Returns the engine the detector runs on.
  */
-export async function useEngineForDetector(choice: EngineChoice, detector: FasterRCNN<TwoStageRoIHead>): Promise<'tfjs' | 'onnxruntime'> {
+export async function useEngineForDetector(choice: EngineChoice, detector: DetectorModel): Promise<'tfjs' | 'onnxruntime'> {
   if (choice.engine !== 'onnxruntime') return 'tfjs';
   const { config } = detector;
-  if (choice.auto && config.head.type === 'mmdet' && twoStageKind(config.head.detector) !== 'faster_rcnn') return 'tfjs';
+  const kind = config.head.type === 'mmdet' ? detectorKind(config.head.detector) : undefined;
+  if (choice.auto && kind !== 'faster_rcnn' && kind !== 'fcos') return 'tfjs';
   await detector.useOnnx(choice.createSession);
   return 'onnxruntime';
 }
