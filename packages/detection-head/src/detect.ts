@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Box, encodeMask, getPreset, type ImageInput, loadModel, type ModelSource, type OnnxSession, PRESET_IDS, type Rle, toRgbImage } from '@hrnetjs/core';
 import { FasterRCNN, type SimpleTestOptions, type TwoStageRoIHead } from './faster-rcnn.js';
+import { FCOS } from './fcos.js';
+import type { FcosTestConfig } from './fcos-config.js';
+import type { Detections } from './multiclass-nms.js';
+import type { InstanceMasks } from './paste-mask.js';
 import { type DetectionPipelineConfig, preprocessForDetection } from './preprocess.js';
 import { MMDET_BUILDER } from './register.js';
 
@@ -36,9 +40,15 @@ export interface DetectOptions {
   maxDetections?: number;
   /** Overrides of the model's `testPipeline` (resize scale, normalisation, padding). */
   pipeline?: Partial<DetectionPipelineConfig>;
-  /** Overrides of the remaining test settings (RPN nms_pre, IoU thresholds, …). */
-  testCfg?: SimpleTestOptions['testCfg'];
+  /**
+   * Overrides of the remaining test settings: `rpn` / `rcnn` of two-stage models (RPN nms_pre, IoU
+   * thresholds, …); FCOS reads the flat keys of its `test_cfg` (`nmsPre`, `iouThreshold`, …).
+   */
+  testCfg?: SimpleTestOptions['testCfg'] & Partial<FcosTestConfig>;
 }
+
+/** A model {@link detect} runs: Faster / Mask / Cascade (Mask) R-CNN, or FCOS. */
+export type DetectorModel = FasterRCNN<TwoStageRoIHead> | FCOS;
 
 function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly string[]): Set<number> {
   return new Set(
@@ -57,7 +67,7 @@ function resolveClasses(classes: ReadonlyArray<string | number>, names: readonly
  * normalise, pad, run, rescale to the original image. Sorted by descending score. Every tensor it
  * creates is disposed.
  */
-export async function detect(model: FasterRCNN<TwoStageRoIHead>, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
+export async function detect(model: DetectorModel, image: ImageInput, options: DetectOptions = {}): Promise<Detection[]> {
   const rgb = await toRgbImage(image);
   const names = model.classNames;
   const allowedLabels = options.classes ? resolveClasses(options.classes, names) : undefined;
@@ -70,7 +80,14 @@ export async function detect(model: FasterRCNN<TwoStageRoIHead>, image: ImageInp
   if (options.maxDetections !== undefined) rcnn.maxPerImg = options.maxDetections;
   const x = tf.tensor4d(input.data, input.shape);
   try {
-    const result = await model.simpleTest(x, input.meta, { testCfg: { rpn: options.testCfg?.rpn, rcnn }, rescale: true, allowedLabels });
+    const result: Detections & { masks?: InstanceMasks } =
+      model instanceof FCOS
+        ? await model.simpleTest(x, input.meta, {
+            testCfg: { ...options.testCfg, scoreThr: options.scoreThreshold ?? options.testCfg?.scoreThr, maxPerImg: options.maxDetections ?? options.testCfg?.maxPerImg },
+            rescale: true,
+            allowedLabels,
+          })
+        : await model.simpleTest(x, input.meta, { testCfg: { rpn: options.testCfg?.rpn, rcnn }, rescale: true, allowedLabels });
     return Array.from(result.scores, (score, i) => ({
       box: { xmin: result.bboxes[4 * i], ymin: result.bboxes[4 * i + 1], xmax: result.bboxes[4 * i + 2], ymax: result.bboxes[4 * i + 3] },
       label: names[result.labels[i]],
@@ -98,7 +115,7 @@ export class Detector {
   private readonly defaults: DetectOptions;
 
   constructor(
-    readonly model: FasterRCNN<TwoStageRoIHead>,
+    readonly model: DetectorModel,
     options: DetectorOptions = {},
   ) {
     if (options.classNames !== undefined) model.classNames = options.classNames;
@@ -136,7 +153,7 @@ export class Detector {
 }
 
 /**
- * The detection task in one call: a {@link FasterRCNN} (or Mask / Cascade R-CNN) or anything `loadModel` of `@hrnetjs/core`
+ * The detection task in one call: a {@link FasterRCNN} (or Mask / Cascade R-CNN, or an {@link FCOS}) or anything `loadModel` of `@hrnetjs/core`
  * takes (an mmdet checkpoint path in Node, its bytes, `{ weights, config }`), plus options. Class
  * names come from the checkpoint's `meta.CLASSES` when it has them.
  *
@@ -144,16 +161,16 @@ export class Detector {
  * const detector = await createDetector('faster_rcnn_hrnetv2p_w32_2x_coco.pth');
  * const detections = await detector.detect('street.jpg', { scoreThreshold: 0.5 });
  */
-export async function createDetector(source: FasterRCNN<TwoStageRoIHead> | ModelSource, options?: DetectorOptions): Promise<Detector> {
-  if (source instanceof FasterRCNN) return new Detector(source, options);
+export async function createDetector(source: DetectorModel | ModelSource, options?: DetectorOptions): Promise<Detector> {
+  if (source instanceof FasterRCNN || source instanceof FCOS) return new Detector(source, options);
   void MMDET_BUILDER; // mmdet models registered with core before loading
   const { model } = await loadModel(source, { family: 'mmdet' });
-  if (!(model instanceof FasterRCNN)) {
+  if (!(model instanceof FasterRCNN || model instanceof FCOS)) {
     model.dispose();
     const presets = PRESET_IDS.filter((id) => getPreset(id).family === 'mmdet').join(', ');
     throw new Error(
-      `createDetector needs a two-stage detector (Faster / Mask / Cascade R-CNN), but these weights built a ${model.constructor.name}: they fit none of ${presets}; ` +
-        'pass { weights, config } with the mmdet model dict (rpn_head + roi_head) they were trained with',
+      `createDetector needs a detector (Faster / Mask / Cascade R-CNN or FCOS), but these weights built a ${model.constructor.name}: they fit none of ${presets}; ` +
+        'pass { weights, config } with the mmdet model dict (rpn_head + roi_head, or an FCOSHead bbox_head) they were trained with',
     );
   }
   try {

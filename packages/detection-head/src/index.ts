@@ -1,15 +1,18 @@
 /**
- * @hrnetjs/detection-head — object detection with HRNet + HRFPN + Faster R-CNN, mmdet 2.x test
+ * @hrnetjs/detection-head — object detection with HRNet + HRFPN + Faster R-CNN (or FCOS), mmdet 2.x test
  * semantics: `createDetector` (checkpoint in, `detect` out), the models, their configs, drawing and
  * training. Heads, RoI ops, NMS, anchors, coders and the training internals are in
  * `@hrnetjs/detection-head/ops`.
  */
-export { createDetector, type Detection, Detector, type DetectorOptions, type DetectOptions, type InstanceMask } from './detect.js';
+export { createDetector, type Detection, Detector, type DetectorModel, type DetectorOptions, type DetectOptions, type InstanceMask } from './detect.js';
 export { type DetectorOnnxSessions, FasterRCNN, type OnnxHeadGraph, type SimpleTestOptions, type SimpleTestResult, type TwoStageRoIHead } from './faster-rcnn.js';
 export { MaskRCNN } from './mask-rcnn.js';
 export { CascadeRCNN } from './cascade-rcnn.js';
 export { HybridTaskCascade } from './htc.js';
 export { createTwoStageDetector, type TwoStageDetector, type TwoStageKind, twoStageKind, twoStageKindOfKeys } from './two-stage.js';
+export { FCOS, type FcosSimpleTestOptions } from './fcos.js';
+export { type FcosConfig, type FcosHeadConfig, type FcosTestConfig, isFcosDetector } from './fcos-config.js';
+export { type DetectorKind, detectorKind, detectorKindOfKeys } from './detector-kind.js';
 export type { InstanceMasks } from './paste-mask.js';
 export { DetectionFeatureModel } from './detection-model.js';
 export { MMDET_BUILDER } from './register.js';

@@ -29,3 +29,5 @@ export { MaskRoIHead } from './mask-roi-head.js';
 export { getSegMasks, maskRois, pasteMask } from './paste-mask.js';
 export { readBBoxHead, readRoIExtractor } from './faster-rcnn-config.js';
 export * from './train/index.js';
+export { type FcosGetBboxesOptions, type FcosHeadOutputs, FCOSHead, type FcosLevelOutput, GroupNorm } from './fcos-head.js';
+export { fcosPipelineFromConfig, isFcosKeys, parseFcosConfig } from './fcos-config.js';

@@ -14,6 +14,12 @@ export interface DetectionPipelineConfig {
   std: [number, number, number];
   /** Pad bottom/right with zeros to a multiple of this (`Pad(size_divisor=32)`). */
   sizeDivisor: number;
+  /**
+   * false: the network takes BGR (mmdet `Normalize(to_rgb=False)` on the BGR image mmcv loads, as
+   * the FCOS-HRNet configs): input channel c holds colour 2 − c, and `mean` / `std` are in that
+   * (network) order. Default true (RGB).
+   */
+  toRgb?: boolean;
 }
 
 /** The test pipeline of mmdet's `coco_detection.py`, used by every HRNet Faster R-CNN config. */
@@ -77,8 +83,8 @@ export interface DetectionInput {
 
 /**
  * mmdet 2.x test pipeline for one RGB image: keep-ratio resize into `imgScale` with OpenCV's
- * uint8 bilinear (exactly as `cv2.resize`), normalisation, zero padding to a multiple of
- * `sizeDivisor`. `meta.scaleFactor` is float32 [w, h, w, h] = new size / original size per axis.
+ * uint8 bilinear (exactly as `cv2.resize`), normalisation (in BGR channel order when `toRgb` is
+ * false), zero padding to a multiple of `sizeDivisor`. `meta.scaleFactor` is float32 [w, h, w, h] = new size / original size per axis.
  */
 export function preprocessForDetection(image: RgbImage, config: DetectionPipelineConfig = MMDET_TEST_PIPELINE): DetectionInput {
   if (image.width <= 0 || image.height <= 0 || image.data.length !== image.width * image.height * 3) {
@@ -90,14 +96,15 @@ export function preprocessForDetection(image: RgbImage, config: DetectionPipelin
   const padH = div > 0 ? Math.ceil(newH / div) * div : newH;
   const padW = div > 0 ? Math.ceil(newW / div) * div : newW;
   const lut = normalizeLut(config.mean, config.std);
+  const [c0, c2] = config.toRgb === false ? [2, 0] : [0, 2];
   const data = new Float32Array(padH * padW * 3);
   for (let y = 0; y < newH; y++) {
     for (let x = 0; x < newW; x++) {
       const s = (y * newW + x) * 3;
       const d = (y * padW + x) * 3;
-      data[d] = lut[0][resized.data[s]];
+      data[d] = lut[0][resized.data[s + c0]];
       data[d + 1] = lut[1][resized.data[s + 1]];
-      data[d + 2] = lut[2][resized.data[s + 2]];
+      data[d + 2] = lut[2][resized.data[s + c2]];
     }
   }
   const sx = f32(newW / image.width);

@@ -3,6 +3,8 @@ import { DetectionFeatureModel } from './detection-model.js';
 import { FasterRCNN } from './faster-rcnn.js';
 import { createTwoStageDetector } from './two-stage.js';
 import { isFasterRcnnDetector } from './faster-rcnn-config.js';
+import { FCOS } from './fcos.js';
+import { isFcosDetector } from './fcos-config.js';
 
 /** mmdet's `meta.CLASSES` (a tuple/list of names) from a checkpoint's extras, if present. */
 function metaClasses(extras: Record<string, unknown>): string[] | null {
@@ -13,7 +15,7 @@ function metaClasses(extras: Record<string, unknown>): string[] | null {
 
 /**
  * mmdet models for `loadModel` / `matchPreset` of @hrnetjs/core (registered when this package
- * loads): a full detector dict builds Faster / Mask / Cascade (Mask) R-CNN, backbone / neck dicts their features; a
+ * loads): a full detector dict builds Faster / Mask / Cascade (Mask) R-CNN or FCOS, backbone / neck dicts their features; a
  * checkpoint's `meta.CLASSES` become the class names.
  */
 export const MMDET_BUILDER = registerModelBuilder({
@@ -22,10 +24,11 @@ export const MMDET_BUILDER = registerModelBuilder({
   build(config) {
     if (config.head.type !== 'mmdet') throw new Error(`expected an mmdet config, got '${config.head.type}'`);
     if (config.head.neck && isFasterRcnnDetector(config.head.detector)) return createTwoStageDetector(config);
+    if (config.head.neck && isFcosDetector(config.head.detector)) return new FCOS(config);
     return config.head.neck ? new DetectionFeatureModel(config) : new BackboneModel(config);
   },
   applyCheckpointMeta(model, extras) {
     const names = metaClasses(extras);
-    if (names && model instanceof FasterRCNN && names.length === model.detector.bboxHead.numClasses) model.classNames = names;
+    if (names && (model instanceof FasterRCNN || model instanceof FCOS) && names.length === model.detector.bboxHead.numClasses) model.classNames = names;
   },
 });

@@ -139,7 +139,7 @@ export class MultiTaskModel extends TaskModel {
       return { data: t.data, height: t.dims[1], width: t.dims[2], channels: t.dims[3] };
     });
     const proposals = rpnHead.getProposals(rpnOut, imgMeta.imgShape, testCfg.rpn);
-    const dets = await roiHead.simpleTestBboxes(features, proposals, imgMeta, testCfg.rcnn, { rescale: detector.rescale, session: sessions.bboxHead });
+    const dets = await roiHead.simpleTestBboxes(features, proposals, imgMeta, testCfg.rcnn, { rescale: detector.rescale, sessions: { bboxHeads: [sessions.bboxHead], maskHeads: [] } });
     const logits = pick('logits');
     return { logits: tf.tensor4d(logits.data, logits.dims as [number, number, number, number]), detections: { proposals, ...dets } };
   }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { BackendName } from '@hrnetjs/core';
 import { readImageFile, useBackend, writePngFile } from '@hrnetjs/core/node';
-import { drawDetections, twoStageKind } from '@hrnetjs/detection-head';
+import { detectorKind, drawDetections } from '@hrnetjs/detection-head';
 import { detectFileText, detectImage } from '../batch/tasks.js';
 import { isBatchCall, runLocalBatch } from '../batch/run-local.js';
 import { CliError } from '../cli-error.js';
@@ -29,7 +29,7 @@ function maskPixels(data: Uint8Array): number {
 /**
  * `hrnet detect <image> --weights f [--weights f]… [--config c] [--json out.json] [--out overlay.png]
  * [--score-threshold t] [--classes a,b] [--max-detections n] [--backend b]`: mmdet's test pipeline
- * and a two-stage detector (Faster / Mask / Cascade (Mask) R-CNN) on one image; prints one line per
+ * and a detector (Faster / Mask / Cascade (Mask) R-CNN, FCOS) on one image; prints one line per
  * detection. Mask models add `mask` (COCO RLE) to each JSON detection and fill the masks in `--out`.
  */
 export async function detectCommand(ctx: CommandContext): Promise<void> {
@@ -47,7 +47,7 @@ export async function detectCommand(ctx: CommandContext): Promise<void> {
   const info = await useBackend(backend);
   const detector = await loadDetector(options, options.strings('weights'));
   const { config } = detector.model;
-  const kind = config.head.type === 'mmdet' ? twoStageKind(config.head.detector) : undefined;
+  const kind = config.head.type === 'mmdet' ? detectorKind(config.head.detector) : undefined;
 
   try {
     const engine = await useEngineForDetector(choice, detector.model);

@@ -1,6 +1,6 @@
 import { type DType, inferModelConfig, type ModelConfig, type PresetFit, rankPresets, type StateDict } from '@hrnetjs/core';
 import { readCheckpointFile } from '@hrnetjs/core/node';
-import { twoStageKindOfKeys } from '@hrnetjs/detection-head';
+import { detectorKindOfKeys } from '@hrnetjs/detection-head';
 import { MODEL_BUILDERS } from '../models.js';
 import { describeHigherCheckpoint } from '../higher-config.js';
 import { userPath } from '../paths.js';
@@ -67,7 +67,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
     bytes,
     ignored: checkpoint.ignored,
     fits: fits.map((f) => f.id),
-    detector: twoStageKindOfKeys(checkpoint.stateDict.keys()) ?? null,
+    detector: detectorKindOfKeys(checkpoint.stateDict.keys()) ?? null,
     architecture: inferred ? { family: inferred.family, summary: describeArchitecture(inferred), backbone: inferred.backbone, head: inferred.head } : null,
     higherHRNet: higher,
     closest: fits.length ? null : { preset: ranked[0].id, family: ranked[0].family, differences: describeFit(ranked[0]) },
@@ -86,7 +86,7 @@ export async function inspectCommand({ positionals, options, stdout }: CommandCo
   ];
   if (checkpoint.ignored.length) lines.push(`ignored:  ${checkpoint.ignored.join(', ')}`);
   lines.push(`network:  ${higher ?? (inferred ? describeArchitecture(inferred) : 'not an HRNet state dict')}`);
-  if (summary.detector) lines.push(`detector: ${summary.detector} (mmdet 2.x, from the rpn_head / roi_head keys)`);
+  if (summary.detector) lines.push(`detector: ${summary.detector} (mmdet 2.x, from its head keys)`);
   if (fits.length) {
     lines.push(`fits:     ${fits.map((f) => `${f.id} (${f.family})`).join(', ')}`);
   } else {

@@ -48,6 +48,9 @@ const EXPECTED_IDS = [
   'htc-w18',
   'htc-w32',
   'htc-w40',
+  'fcos-w18',
+  'fcos-w32',
+  'fcos-w40',
 ];
 
 /**

@@ -49,6 +49,9 @@ export const PRESET_IDS = [
   'htc-w18',
   'htc-w32',
   'htc-w40',
+  'fcos-w18',
+  'fcos-w32',
+  'fcos-w40',
 ] as const;
 
 /** A preset id. */
@@ -330,6 +333,45 @@ function fasterRcnn(variant: 'w18' | 'w32' | 'w40', checkpoints: string[]): Pres
   };
 }
 
+/**
+ * mmdet 2.x `FCOSHead` and test settings of configs/hrnet/fcos_hrnetv2p_* (their base is
+ * fcos_r50_caffe_fpn_gn-head: GN(32) towers of 4 convs, strides 8..128, test_cfg nms_pre 1000,
+ * score_thr 0.05, NMS 0.5, 100 per image); training-only entries (losses, assigner) are left out.
+ */
+function fcosDetector(): Record<string, unknown> {
+  return {
+    type: 'FCOS',
+    bbox_head: {
+      type: 'FCOSHead',
+      num_classes: 80,
+      in_channels: 256,
+      stacked_convs: 4,
+      feat_channels: 256,
+      strides: [8, 16, 32, 64, 128],
+      norm_cfg: { type: 'GN', num_groups: 32, requires_grad: true },
+    },
+    test_cfg: { nms_pre: 1000, min_bbox_size: 0, score_thr: 0.05, nms: { type: 'nms', iou_threshold: 0.5 }, max_per_img: 100 },
+  };
+}
+
+/** FCOS on HRNetV2p + HRFPN with stride-2 fpn convs (levels at strides 8..128), as configs/hrnet/fcos_hrnetv2p_*. */
+function fcos(variant: 'w18' | 'w32' | 'w40', checkpoints: string[]): PresetRecord {
+  const base = fasterRcnn(variant, checkpoints);
+  const head = base.head as MmdetHeadConfig;
+  return {
+    ...base,
+    description: `FCOS (one-stage, GN head) with HRNetV2p-${variant.toUpperCase()} + HRFPN (mmdetection 2.x), COCO 80 classes`,
+    head: { ...head, neck: head.neck ? { ...head.neck, stride: 2 } : null, detector: fcosDetector() },
+    officialConfig:
+      variant === 'w40' ? 'configs/hrnet/fcos_hrnetv2p_w40_gn-head_mstrain_640-800_4x4_2x_coco.py' : `configs/hrnet/fcos_hrnetv2p_${variant}_gn-head_4x4_1x_coco.py`,
+    notes:
+      'The network takes BGR input: img_norm_cfg mean [103.53, 116.28, 123.675], std [57.375, 57.12, 58.395], to_rgb False ' +
+      '(the RGB statistics of `input`, in BGR order; @hrnetjs/detection-head feeds FCOS that way). Test: Resize 1333×800 keep-ratio, ' +
+      'pad to 32. The 1x, 2x and mstrain_640-800 2x checkpoints share the architecture. Checkpoints are {meta, state_dict} from ' +
+      'download.openmmlab.com/mmdetection/v2.0/hrnet/.',
+  };
+}
+
 const RECORDS: Record<PresetId, PresetRecord> = {
   'pose-coco-w32-256x192': pose('w32', 'coco', [192, 256]),
   'pose-coco-w32-384x288': pose('w32', 'coco', [288, 384]),
@@ -521,6 +563,17 @@ const RECORDS: Record<PresetId, PresetRecord> = {
   'htc-w32': twoStage('htc', 'w32', ['htc_hrnetv2p_w32_20e_coco_20200207-7639fa12.pth']),
   // htc_hrnetv2p_w40_28e_coco is the same network on a longer schedule (no published weights).
   'htc-w40': twoStage('htc', 'w40', ['htc_hrnetv2p_w40_20e_coco_20200529_183411-417c4d5b.pth']),
+  'fcos-w18': fcos('w18', [
+    'fcos_hrnetv2p_w18_gn-head_4x4_1x_coco_20201212_100710-4ad151de.pth',
+    'fcos_hrnetv2p_w18_gn-head_4x4_2x_coco_20201212_101110-5c575fa5.pth',
+    'fcos_hrnetv2p_w18_gn-head_mstrain_640-800_4x4_2x_coco_20201212_111651-441e9d9f.pth',
+  ]),
+  'fcos-w32': fcos('w32', [
+    'fcos_hrnetv2p_w32_gn-head_4x4_1x_coco_20201211_134730-cb8055c0.pth',
+    'fcos_hrnetv2p_w32_gn-head_4x4_2x_coco_20201212_112133-77b6b9bb.pth',
+    'fcos_hrnetv2p_w32_gn-head_mstrain_640-800_4x4_2x_coco_20201212_090846-b6f2b49f.pth',
+  ]),
+  'fcos-w40': fcos('w40', ['fcos_hrnetv2p_w40_gn-head_mstrain_640-800_4x4_2x_coco_20201212_124752-f22d2ce5.pth']),
 };
 
 /** Canonical spelling of a user-typed id: case and `_` vs `-` do not matter. */
