@@ -13,6 +13,12 @@ export interface OrtSessionOptions {
   intraOpNumThreads?: number;
   /** Default 'all' (Conv+Add+Relu fusion, NCHWc layout). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  /**
+   * Turns on onnxruntime's profiler: when the session is released it writes
+   * `<profileFilePrefix>_<date>.json` (Chrome trace format), one event per node run with its op,
+   * execution provider and µs, e.g. to check that the 'webgpu' provider ran every node.
+   */
+  profileFilePrefix?: string;
 }
 
 // The few parts of onnxruntime-node we use, typed here so our .d.ts never needs the optional peer.
@@ -80,6 +86,7 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
+      ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
     });
   } catch (e) {
     const backends = ort.listSupportedBackends?.().map((b) => `${b.name}${b.bundled ? '' : ' (not installed)'}`).join(', ');
