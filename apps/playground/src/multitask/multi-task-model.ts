@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type ModelConfig, TaskModel } from '@hrnetjs/core';
+import { featureOutputs, type ModelConfig, type OnnxOutput, TaskModel } from '@hrnetjs/core';
+import type { OnnxGraph } from '@hrnetjs/core/ops';
 import { FasterRCNN, type FasterRcnnTrainConfig, type ImageMeta, type SimpleTestResult } from '@hrnetjs/detection-head';
 import { type DetectorLosses, type DetectorTrainTarget, detectorLossesOnLevels } from '@hrnetjs/detection-head/ops';
 import { crossEntropyLoss, SegLastLayer } from '@hrnetjs/seg-head/ops';
@@ -87,6 +88,26 @@ export class MultiTaskModel extends TaskModel {
     const outputs: Record<string, tf.Tensor> = { logits };
     levels.forEach((t, i) => (outputs[`neck_out_${i}`] = t));
     return outputs;
+  }
+
+  /**
+   * ONNX export (`toOnnx`): one backbone pass feeding the seg head and HRFPN + the RPN convs.
+   * Outputs `logits`, `neck_out_{i}` (as {@link forwardNamed}) and `rpn_cls_{i}` / `rpn_reg_{i}`
+   * (as `FasterRCNN.toOnnx`), so the graph can stand in for the detector's features session; the
+   * RoI bbox head is `detector.roiHead.bboxHead.toOnnx()`.
+   */
+  protected override emitOnnxOutputs(g: OnnxGraph, x: string, intermediates: boolean): Record<string, OnnxOutput> {
+    const named: Record<string, string> = {};
+    const branches = this.detector.features.backbone.emitOnnx(g, x, intermediates ? named : undefined);
+    named.logits = this.lastLayer.emitOnnxBranches(g, branches, this.config.backbone.alignCorners);
+    const neck = this.detector.features.neck;
+    if (!neck) throw new Error('the multi-task model needs an HRFPN neck in its config');
+    const levels = neck.emitOnnx(g, branches);
+    levels.forEach((t, i) => (named[`neck_out_${i}`] = t));
+    const { clsScores, bboxPreds } = this.detector.rpnHead.emitOnnx(g, levels);
+    clsScores.forEach((t, i) => (named[`rpn_cls_${i}`] = t));
+    bboxPreds.forEach((t, i) => (named[`rpn_reg_${i}`] = t));
+    return featureOutputs(named);
   }
 }
 
