@@ -7,4 +7,5 @@ export { reportSharedFixtures } from './shared-fixtures.js';
 export { namedDifferences, type TrainCase, trainCase } from './train-case.js';
 export { RecordingOptimizer } from './recording-optimizer.js';
 export { bitmapIou, unpackMasks, withScores } from './masks.js';
-export { describeWebGpu, fallbackNodes, type OrtNodeRun, profiledSessions, readOrtProfile, useWebGpuDriver, webgpuDriver } from './webgpu.js';
+export { fallbackNodes, type OrtNodeRun, readOrtProfile } from './ort-profile.js';
+export { describeWebGpu, profiledSessions, useWebGpuDriver, webgpuDriver } from './webgpu.js';
