@@ -32,3 +32,8 @@ export function difference(actual: ArrayLike<number>, expected: ArrayLike<number
   const std = Math.sqrt(Math.max(sumSq / expected.length - mean * mean, 0));
   return { maxAbs, std, relToStd: maxAbs / (std || 1), worst };
 }
+
+/** Prints measured differences when `HRNET_ORACLE_VERBOSE` is set (how the READMEs' figures are taken). */
+export function logDifferences(label: string, values: Record<string, number>): void {
+  if (process.env.HRNET_ORACLE_VERBOSE) console.info(label, Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v.toPrecision(3))])));
+}

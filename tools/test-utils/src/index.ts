@@ -1,4 +1,4 @@
-export { type Difference, difference } from './compare.js';
+export { type Difference, difference, logDifferences } from './compare.js';
 export { fixturePath, fixturesDir, repoRoot } from './fixtures.js';
 export { iou, matchDetections, matchedFraction } from './match-boxes.js';
 export { type CliResult, runHrnet } from './run-hrnet.js';
@@ -7,3 +7,5 @@ export { reportSharedFixtures } from './shared-fixtures.js';
 export { namedDifferences, type TrainCase, trainCase } from './train-case.js';
 export { RecordingOptimizer } from './recording-optimizer.js';
 export { bitmapIou, unpackMasks, withScores } from './masks.js';
+export { fallbackNodes, type OrtNodeRun, readOrtProfile } from './ort-profile.js';
+export { describeWebGpu, profiledSessions, useWebGpuDriver, webgpuDriver } from './webgpu.js';

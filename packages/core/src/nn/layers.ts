@@ -84,14 +84,27 @@ export class Conv2d extends Module {
     return { scale, shift };
   }
 
-  /** ONNX twin of {@link run}: Conv (BN folded, explicit pads) + optional Relu on NCHW `x`. */
+  /**
+   * ONNX twin of {@link run}: Conv (BN folded, explicit pads) + optional Relu on NCHW `x`.
+   *
+   * onnxruntime's WebGPU execution provider (1.30, its channels-last Conv2dMM shader) reads the wrong
+   * input channels when in_channels is a multiple of 3 but not of 4 (above 3) and out_channels a
+   * multiple of 4 — e.g. the 18 → 36 / 72 / 144 downsampling convs of every W18 network, or W30's 30 →
+   * 60. There `x` is zero-padded to a multiple of 4 channels and the weights get zero columns for
+   * the added channels: the same numbers on every provider, one Pad node more.
+   */
   emitOnnx(g: OnnxGraph, x: string, bn: BatchNorm2d | null, relu: boolean): string {
     const { outChannels: o, inChannels: i, kernelSize: k } = this;
+    const padded = webgpuConvNeedsPadding(i, o) ? i + ((4 - (i % 4)) % 4) : i;
     // Folded when the model bytes are written, one conv at a time.
-    const w = g.weight('conv_w', [o, i, k, k], () => this.foldedOIHW(bn).weight, { owner: this, part: 'weight' });
+    const w =
+      padded === i
+        ? g.weight('conv_w', [o, i, k, k], () => this.foldedOIHW(bn).weight, { owner: this, part: 'weight' })
+        : g.weight('conv_w', [o, padded, k, k], () => padInputChannels(this.foldedOIHW(bn).weight, o, i, padded, k * k), { owner: this, part: 'weight_padded' });
     const b = g.weight('conv_b', [o], () => Float32Array.from(this.foldedAffine(bn).shift), { owner: this, part: 'bias' });
+    const input = padded === i ? x : g.node('Pad', [x, g.int64('channel_pads', [0, 0, 0, 0, 0, padded - i, 0, 0])], {}, 'channel_pad');
     const p = this.padding;
-    const y = g.node('Conv', [x, w, b], { kernel_shape: [k, k], strides: [this.stride, this.stride], pads: [p, p, p, p] }, 'conv');
+    const y = g.node('Conv', [input, w, b], { kernel_shape: [k, k], strides: [this.stride, this.stride], pads: [p, p, p, p] }, 'conv');
     return relu ? g.node('Relu', [y]) : y;
   }
 
@@ -278,4 +291,16 @@ export class Sequential<M extends Module | null = Module | null> extends Module 
     this.items = items;
     items.forEach((m, i) => this.child(String(i), m));
   }
+}
+
+/** The channel counts onnxruntime's WebGPU Conv gets wrong (see {@link Conv2d.emitOnnx}). */
+function webgpuConvNeedsPadding(inChannels: number, outChannels: number): boolean {
+  return inChannels > 3 && inChannels % 3 === 0 && inChannels % 4 !== 0 && outChannels % 4 === 0;
+}
+
+/** OIHW weights with zero input channels appended: [o, i, …] → [o, padded, …] (`area` = kh·kw). */
+function padInputChannels(weight: Float32Array, o: number, i: number, padded: number, area: number): Float32Array {
+  const out = new Float32Array(o * padded * area);
+  for (let oc = 0; oc < o; oc++) out.set(weight.subarray(oc * i * area, (oc + 1) * i * area), oc * padded * area);
+  return out;
 }

@@ -22,6 +22,12 @@ export interface OrtSessionOptions {
    * version, so a folder can be shared. Ignored for the webgpu and cuda providers.
    */
   optimizedModelCache?: string;
+  /**
+   * Turns on onnxruntime's profiler: when the session is released it writes
+   * `<profileFilePrefix>_<date>.json` (Chrome trace format), one event per node run with its op,
+   * execution provider and µs, e.g. to check that the 'webgpu' provider ran every node.
+   */
+  profileFilePrefix?: string;
 }
 
 // The few parts of onnxruntime-node we use, typed here so our .d.ts never needs the optional peer.
@@ -84,7 +90,14 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`intraOpNumThreads must be a positive integer, got ${threads}`);
   const level = options.graphOptimizationLevel ?? 'all';
   const create = (source: Uint8Array | string, graphOptimizationLevel: string) =>
-    ort.InferenceSession.create(source, { executionProviders: [ep], graphOptimizationLevel, intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' });
+    ort.InferenceSession.create(source, {
+      executionProviders: [ep],
+      graphOptimizationLevel,
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      ...(options.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: options.profileFilePrefix } : {}),
+    });
   if (options.optimizedModelCache && ep === 'cpu' && level === 'all') {
     const version = ort.env?.versions?.node ?? 'unknown';
     return new OrtSession(ort, await createFromOptimizedCache(options.optimizedModelCache, model, version, (graph) => create(graph, 'disabled')));

@@ -97,6 +97,22 @@ describe('ONNX export of the module tree, run on onnxruntime-node CPU', () => {
     model.dispose();
   });
 
+  it('branch widths that are multiples of 3 (6, 12, 18, 36, as W18 / W30): fuse sums are Add chains, the convs onnxruntime WebGPU misreads get a channel Pad, outputs equal TF.js', async () => {
+    const model = new BackboneModel(backboneConfig({ stages: [stage(2, [6, 12]), stage(3, [6, 12, 18]), stage(4, [6, 12, 18, 36])] }));
+    randomizeWeights(model, 18);
+    const bytes = model.toOnnx();
+    const graph = decodeMessage(fieldsOf(decodeMessage(bytes), 7)[0].bytes!);
+    const ops = fieldsOf(graph, 1).map((f) => new TextDecoder().decode(fieldsOf(decodeMessage(f.bytes!), 4)[0].bytes));
+    expect(ops).not.toContain('Sum');
+    // 6 → 12 (stage 2→3 fuse and transitions), 18 → 36 …: input channels a multiple of 3 but not 4, output a multiple of 4.
+    expect(ops.filter((o) => o === 'Pad').length).toBeGreaterThan(0);
+    const x = tf.randomNormal([1, 64, 48, 3], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const rel = await compareWithTfjs(model, x);
+    for (const [key, value] of Object.entries(rel)) expect.soft(value, key).toBeLessThan(TOLERANCE);
+    x.dispose();
+    model.dispose();
+  });
+
   it('one graph serves every batch size and input size (dynamic batch, H and W)', async () => {
     const model = new BackboneModel(backboneConfig({}));
     randomizeWeights(model, 3);

@@ -23,8 +23,12 @@ export function resizeBilinearLikeOnnx(g: OnnxGraph, x: string, like: string, al
   );
 }
 
-/** Sum of values (one Add for two, Sum for more). */
+/**
+ * Sum of values as a chain of Adds, left to right like the official fuse layers (`y = y + …`).
+ * Not one `Sum` node: onnxruntime's WebGPU execution provider has no Sum kernel, so a Sum of three
+ * or four branches ran on the CPU, with a GPU→CPU→GPU copy of every branch around it.
+ */
 export function sumOnnx(g: OnnxGraph, terms: string[]): string {
-  if (terms.length === 1) return terms[0];
-  return terms.length === 2 ? g.node('Add', terms) : g.node('Sum', terms);
+  if (terms.length === 0) throw new Error('sumOnnx: no terms');
+  return terms.slice(1).reduce((acc, t) => g.node('Add', [acc, t]), terms[0]);
 }
