@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { TaskModel } from '../model/task-model.js';
 import { cachedGraph, dropEntry, optimizedEntryDir, writeOptimizedEntry } from './ort-optimized-cache.js';
-import { type EngineName, type HostTensor, type NetworkRunner, type OnnxSession, onnxRunner, tfjsRunner } from '../onnx/engine.js';
+import { type EngineName, type NetworkRunner, type OnnxSession, onnxRunner, tfjsRunner } from '../onnx/engine.js';
+import { type OrtInferenceSessionLike, OrtSessionAdapter, type OrtTensorConstructor } from '../onnx/ort-session-adapter.js';
 
 /** Execution providers of onnxruntime-node we select by name. */
 export type OrtExecutionProvider = 'cpu' | 'webgpu' | 'cuda';
@@ -31,22 +32,11 @@ export interface OrtSessionOptions {
 }
 
 // The few parts of onnxruntime-node we use, typed here so our .d.ts never needs the optional peer.
-interface OrtTensor {
-  data: unknown;
-  dims: readonly number[];
-  type: string;
-  dispose?(): void;
-}
-interface OrtInferenceSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
-  release(): Promise<void>;
-}
+type OrtInferenceSession = OrtInferenceSessionLike;
 interface OrtModule {
   env?: { versions?: { node?: string } };
   InferenceSession: { create(model: Uint8Array | string, options: Record<string, unknown>): Promise<OrtInferenceSession> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
+  Tensor: OrtTensorConstructor;
   listSupportedBackends?(): Array<{ name: string; bundled: boolean }>;
 }
 
@@ -100,7 +90,7 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
     });
   if (options.optimizedModelCache && ep === 'cpu' && level === 'all') {
     const version = ort.env?.versions?.node ?? 'unknown';
-    return new OrtSession(ort, await createFromOptimizedCache(options.optimizedModelCache, model, version, (graph) => create(graph, 'disabled')));
+    return new OrtSessionAdapter(ort.Tensor, await createFromOptimizedCache(options.optimizedModelCache, model, version, (graph) => create(graph, 'disabled')));
   }
   let session: OrtInferenceSession;
   try {
@@ -115,7 +105,7 @@ export async function createOrtSession(model: Uint8Array | string, options: OrtS
           : '';
     throw new Error(`onnxruntime-node could not start the '${ep}' execution provider: ${(e as Error).message}.${hint} Backends of this install: ${backends ?? 'unknown'}`);
   }
-  return new OrtSession(ort, session);
+  return new OrtSessionAdapter(ort.Tensor, session);
 }
 
 /** A session over the cached optimized graph of `model`, written first when missing; a broken entry is rewritten once. */
@@ -142,36 +132,6 @@ async function createFromOptimizedCache(
     throw new Error(`onnxruntime could not optimize the model into the cache folder ${cacheDir}: ${(e as Error).message}`);
   }
   return open(graph);
-}
-
-class OrtSession implements OnnxSession {
-  constructor(
-    private readonly ort: OrtModule,
-    private readonly session: OrtInferenceSession,
-  ) {}
-
-  get inputNames(): readonly string[] {
-    return this.session.inputNames;
-  }
-
-  get outputNames(): readonly string[] {
-    return this.session.outputNames;
-  }
-
-  async run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
-    const inputs = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new this.ort.Tensor('float32', t.data, t.dims)]));
-    const result = await this.session.run(inputs, outputs ?? this.session.outputNames);
-    return Object.fromEntries(
-      Object.entries(result).map(([k, t]) => {
-        if (t.type !== 'float32') throw new Error(`ONNX output '${k}' is ${t.type}; expected float32`);
-        return [k, { data: t.data as Float32Array, dims: [...t.dims] }];
-      }),
-    );
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
-  }
 }
 
 /** A network runner and what it runs on; `dispose` releases the onnxruntime session if there is one. */

@@ -1,4 +1,5 @@
-import type { HostTensor, OnnxSession } from './engine.js';
+import type { OnnxSession } from './engine.js';
+import { type OrtInferenceSessionLike, OrtSessionAdapter, type OrtTensorConstructor } from './ort-session-adapter.js';
 
 /** Execution providers of onnxruntime-web we select by name. */
 export type OrtWebExecutionProvider = 'wasm' | 'webgpu';
@@ -26,18 +27,7 @@ export interface OrtWebSession extends OnnxSession {
   readonly numThreads: number;
 }
 
-// The few parts of onnxruntime-web we use, typed here so the library needs no onnxruntime-web types.
-interface OrtWebTensor {
-  data: unknown;
-  dims: readonly number[];
-  type: string;
-}
-interface OrtWebInferenceSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  run(feeds: Record<string, OrtWebTensor>, fetches: readonly string[]): Promise<Record<string, OrtWebTensor>>;
-  release(): Promise<void>;
-}
+type OrtWebInferenceSession = OrtInferenceSessionLike;
 
 /** The session options the adapter passes (a subset of onnxruntime-web's `InferenceSession.SessionOptions`). */
 interface OrtWebCreateOptions {
@@ -49,7 +39,7 @@ interface OrtWebCreateOptions {
 /** The parts of the onnxruntime-web module (`import * as ort from 'onnxruntime-web'`) the adapter uses. */
 export interface OrtWebModule {
   InferenceSession: { create(model: Uint8Array, options: OrtWebCreateOptions): Promise<OrtWebInferenceSession> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtWebTensor;
+  Tensor: OrtTensorConstructor;
   env: { wasm: { numThreads?: number } };
 }
 
@@ -108,34 +98,13 @@ export async function createOrtWebSession(ort: OrtWebModule, model: Uint8Array, 
   return new OrtWebSessionImpl(ort, session, ep, started.actual);
 }
 
-class OrtWebSessionImpl implements OrtWebSession {
+class OrtWebSessionImpl extends OrtSessionAdapter implements OrtWebSession {
   constructor(
-    private readonly ort: OrtWebModule,
-    private readonly session: OrtWebInferenceSession,
+    ort: OrtWebModule,
+    session: OrtWebInferenceSession,
     readonly executionProvider: OrtWebExecutionProvider,
     readonly numThreads: number,
-  ) {}
-
-  get inputNames(): readonly string[] {
-    return this.session.inputNames;
-  }
-
-  get outputNames(): readonly string[] {
-    return this.session.outputNames;
-  }
-
-  async run(feeds: Record<string, HostTensor>, outputs?: readonly string[]): Promise<Record<string, HostTensor>> {
-    const inputs = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new this.ort.Tensor('float32', t.data, t.dims)]));
-    const result = await this.session.run(inputs, outputs ?? this.session.outputNames);
-    return Object.fromEntries(
-      Object.entries(result).map(([k, t]) => {
-        if (t.type !== 'float32') throw new Error(`ONNX output '${k}' is ${t.type}; expected float32`);
-        return [k, { data: t.data as Float32Array, dims: [...t.dims] }];
-      }),
-    );
-  }
-
-  release(): Promise<void> {
-    return this.session.release();
+  ) {
+    super(ort.Tensor, session);
   }
 }
