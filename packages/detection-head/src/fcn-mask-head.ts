@@ -137,10 +137,44 @@ export class FCNMaskHead extends Module {
 
   /** ONNX twin of {@link forward} on NCHW RoI features [N, C, P, P] → logits [N, classes, M, M]. */
   emitOnnx(g: OnnxGraph, x: string): string {
+    return this.emitLogitsOf(g, this.emitConvFeatures(g, x));
+  }
+
+  /** ONNX twin of {@link convFeatures} (NCHW). */
+  emitConvFeatures(g: OnnxGraph, x: string): string {
     let h = x;
     for (const m of this.convs) h = m.conv.emitOnnx(g, h, null, true);
-    h = g.node('Relu', [this.upsample.emitOnnx(g, h)]);
-    return this.convLogits.emitOnnx(g, h, null, false);
+    return h;
+  }
+
+  /** ONNX twin of {@link logitsOf} (NCHW). */
+  emitLogitsOf(g: OnnxGraph, feat: string): string {
+    return this.convLogits.emitOnnx(g, g.node('Relu', [this.upsample.emitOnnx(g, feat)]), null, false);
+  }
+
+  /** What {@link toOnnx}'s graph takes and gives, in words (for `hrnet convert`'s listing). */
+  get onnxSignature(): string {
+    const { inChannels: C, roiFeatSize: P } = this.config;
+    return `inputs roi_feats [N, ${C}·${P}·${P}], labels [N] → mask_logits, mask_probs [N, ${this.maskSize}, ${this.maskSize}]`;
+  }
+
+  /** `roi_feats` [N, C·P·P] of a head graph as NCHW [N, C, P, P]. */
+  protected emitRoiInput(g: OnnxGraph): string {
+    const { inChannels: C, roiFeatSize: P } = this.config;
+    const feats = g.input('roi_feats', ['rois', C * P * P]);
+    // Reshape dim 0 = "copy N" (also right for N = 0, where -1 would be ambiguous).
+    return g.node('Reshape', [feats, g.int64('roi_shape', [0, C, P, P])], {}, 'roi_nchw');
+  }
+
+  /** Input `labels` [N] and outputs `mask_logits` / `mask_probs` [N, M, M]: the label channel of logits [N, K, M, M]. */
+  protected emitLabelOutputs(g: OnnxGraph, logits: string): void {
+    const M = this.maskSize;
+    let labels = g.input('labels', ['rois']);
+    if (this.config.classAgnostic) labels = g.node('Mul', [labels, g.floats('zero', [0])], {}, 'channel0');
+    const index = g.node('Unsqueeze', [g.node('Cast', [labels], { to: INT64 }, 'label_ids'), g.int64('axis1', [1])], {}, 'label_index');
+    const picked = g.node('GatherND', [logits, index], { batch_dims: 1 }, 'label_logits'); // [N, M, M]
+    g.output(picked, 'mask_logits', ['rois', M, M]);
+    g.output(g.node('Sigmoid', [picked], {}, 'mask_probs'), 'mask_probs', ['rois', M, M]);
   }
 
   /**
@@ -150,19 +184,8 @@ export class FCNMaskHead extends Module {
    * when class-agnostic). All RoIs of an image go through in one call.
    */
   toOnnx(options: { weights?: OnnxWeightDtype } = {}): Uint8Array {
-    const { inChannels: C, roiFeatSize: P } = this.config;
-    const M = this.maskSize;
     const g = new OnnxGraph();
-    const feats = g.input('roi_feats', ['rois', C * P * P]);
-    let labels = g.input('labels', ['rois']);
-    // Reshape dim 0 = "copy N" (also right for N = 0, where -1 would be ambiguous).
-    const x = g.node('Reshape', [feats, g.int64('roi_shape', [0, C, P, P])], {}, 'roi_nchw');
-    const logits = this.emitOnnx(g, x); // [N, K, M, M]
-    if (this.config.classAgnostic) labels = g.node('Mul', [labels, g.floats('zero', [0])], {}, 'channel0');
-    const index = g.node('Unsqueeze', [g.node('Cast', [labels], { to: INT64 }, 'label_ids'), g.int64('axis1', [1])], {}, 'label_index');
-    const picked = g.node('GatherND', [logits, index], { batch_dims: 1 }, 'label_logits'); // [N, M, M]
-    g.output(picked, 'mask_logits', ['rois', M, M]);
-    g.output(g.node('Sigmoid', [picked], {}, 'mask_probs'), 'mask_probs', ['rois', M, M]);
+    this.emitLabelOutputs(g, this.emitOnnx(g, this.emitRoiInput(g))); // logits [N, K, M, M]
     return g.encode({ weights: options.weights, docString: 'HRNet.js export of the FCNMaskHead' });
   }
 
