@@ -54,11 +54,12 @@ export interface DetectorOnnxSessions extends RoIHeadSessions {
 
 /** One RoI head graph of the ONNX engine (see {@link FasterRCNN.onnxHeadGraphs}). */
 export interface OnnxHeadGraph {
-  kind: 'bbox' | 'mask';
+  kind: 'bbox' | 'mask' | 'semantic';
   stage: number;
   /**
    * File suffix `hrnet convert --to onnx` writes it under (`<name>-<suffix>.onnx`): `roi-head`
-   * (the bbox head) and `mask-head`, with `-{stage}` for cascades.
+   * (the bbox head) and `mask-head`, with `-{stage}` for cascades, and `semantic-head` (HTC).
+   * `stage` is 0 for the semantic head.
    */
   suffix: string;
   /** Inputs → outputs, in words. */
@@ -156,11 +157,13 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
   /**
    * The RoI head graphs of the onnxruntime engine, in session order: the bbox head of every stage
    * (input `roi_feats` [N, C·P·P] → `cls_score`, `scores`, `bbox_pred`), then the mask head of every
-   * stage (inputs `roi_feats`, `labels` [N] → `mask_logits`, `mask_probs` [N, M, M]). One stage for
-   * Faster / Mask R-CNN. The features graph is {@link toOnnx}.
+   * stage (inputs `roi_feats`, `labels` [N] → `mask_logits`, `mask_probs` [N, M, M]; HTC's mask
+   * heads also take `res_feats` from stage 1 on and give `mask_feats`, the information flow), then
+   * HTC's semantic head (neck levels `neck_{i}` → `semantic_feat`). One stage for Faster / Mask
+   * R-CNN. The features graph is {@link toOnnx}.
    */
   onnxHeadGraphs(): OnnxHeadGraph[] {
-    const { bbox, mask } = this.roiHead.networks();
+    const { bbox, mask, semantic } = this.roiHead.networks();
     const cascade = bbox.length > 1;
     const name = (base: string, s: number) => (cascade ? `${base}-${s}` : base);
     const stage = (s: number) => (cascade ? ` of stage ${s}` : '');
@@ -176,17 +179,28 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
         kind: 'mask' as const,
         stage: s,
         suffix: name('mask-head', s),
-        description: `the mask head${stage(s)} (inputs roi_feats [N, ${head.config.inChannels}·${head.config.roiFeatSize}·${head.config.roiFeatSize}], labels [N] → mask_logits, mask_probs [N, ${head.maskSize}, ${head.maskSize}])`,
+        description: `the mask head${stage(s)} (${head.onnxSignature})`,
         toOnnx: (options?: { weights?: OnnxWeightDtype }) => head.toOnnx(options),
       })),
+      ...(semantic
+        ? [
+            {
+              kind: 'semantic' as const,
+              stage: 0,
+              suffix: 'semantic-head',
+              description: `the semantic head (inputs neck_0 … neck_${semantic.inputLevels - 1} [1, H, W, ${semantic.config.inChannels}] → semantic_feat [1, H, W, ${semantic.config.convOutChannels}])`,
+              toOnnx: (options?: { weights?: OnnxWeightDtype }) => semantic.toOnnx(options),
+            },
+          ]
+        : []),
     ];
   }
 
   /**
    * Runs the networks on ONNX sessions from here on: `createSession` (e.g. onnxruntime-node's
    * `createOrtSession` with its options) gets the features graph ({@link toOnnx}) and each RoI head
-   * graph ({@link onnxHeadGraphs}), one at a time; the bytes are not kept. Faster, Mask and Cascade
-   * (Mask) R-CNN alike. If a session fails to open, those already open are released. Call
+   * graph ({@link onnxHeadGraphs}), one at a time; the bytes are not kept. Faster, Mask, Cascade
+   * (Mask) R-CNN and HTC alike. If a session fails to open, those already open are released. Call
    * {@link releaseOnnx} (or `dispose`) to free the sessions; {@link releaseOnnx} goes back to TF.js.
    */
   async useOnnx(createSession: (model: Uint8Array) => Promise<OnnxSession>): Promise<void> {
@@ -201,8 +215,13 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
       const features = await open(() => this.toOnnx());
       const bboxHeads: OnnxSession[] = [];
       const maskHeads: OnnxSession[] = [];
-      for (const graph of this.onnxHeadGraphs()) (graph.kind === 'bbox' ? bboxHeads : maskHeads).push(await open(() => graph.toOnnx()));
-      this.onnxSessions = { features, bboxHeads, maskHeads };
+      let semanticHead: OnnxSession | undefined;
+      for (const graph of this.onnxHeadGraphs()) {
+        const session = await open(() => graph.toOnnx());
+        if (graph.kind === 'semantic') semanticHead = session;
+        else (graph.kind === 'bbox' ? bboxHeads : maskHeads).push(session);
+      }
+      this.onnxSessions = { features, bboxHeads, maskHeads, ...(semanticHead ? { semanticHead } : {}) };
     } catch (e) {
       await Promise.allSettled(opened.map((s) => s.release()));
       throw e;
@@ -213,7 +232,9 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
   async releaseOnnx(): Promise<void> {
     const sessions = this.onnxSessions;
     this.onnxSessions = null;
-    if (sessions) await Promise.all([sessions.features, ...sessions.bboxHeads, ...sessions.maskHeads].map((s) => s.release()));
+    if (!sessions) return;
+    const all = [sessions.features, ...sessions.bboxHeads, ...sessions.maskHeads, ...(sessions.semanticHead ? [sessions.semanticHead] : [])];
+    await Promise.all(all.map((s) => s.release()));
   }
 
   /** Frees the weights and, after {@link useOnnx}, every ONNX session (released without waiting). */

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { OnnxSession } from '@hrnetjs/core';
 import { type CascadeFeatureSource, CascadeRoIHead } from './cascade-roi-head.js';
 import { FCNMaskHead, labelChannels, type MaskHeadConfig, roiFeaturesNhwc } from './fcn-mask-head.js';
 import { FusedSemanticHead } from './fused-semantic-head.js';
@@ -6,7 +7,7 @@ import type { HtcConfig } from './htc-config.js';
 import { HTCMaskHead } from './htc-mask-head.js';
 import type { FeatureMap } from './roi-align.js';
 import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js';
-import type { RoIHeadNetworks } from './roi-head.js';
+import type { RoIHeadNetworks, RoIHeadSessions } from './roi-head.js';
 
 const f32 = Math.fround;
 
@@ -53,21 +54,28 @@ function addInto(a: Float32Array, b: Float32Array): Float32Array {
 export class HybridTaskCascadeRoIHead extends CascadeRoIHead {
   readonly semanticHead: FusedSemanticHead | null;
 
+  /** @param neckLevels how many levels the neck gives (the semantic head reads at most `num_ins` of them). */
   constructor(
     extractor: RoIExtractorConfig,
     readonly htc: HtcConfig,
+    neckLevels?: number,
   ) {
     super(extractor, htc.cascade.stages, htc.mask);
-    this.semanticHead = htc.semantic ? this.child('semantic_head', new FusedSemanticHead(htc.semantic.head)) : null;
+    const sem = htc.semantic?.head;
+    this.semanticHead = sem ? this.child('semantic_head', new FusedSemanticHead(sem, Math.min(sem.numIns, neckLevels ?? sem.numIns))) : null;
   }
 
   protected override createMaskHead(config: MaskHeadConfig): FCNMaskHead {
     return config.withConvRes === undefined ? new FCNMaskHead(config) : new HTCMaskHead(config);
   }
 
-  /** HTC's stages need the semantic feature and the mask information flow, which the ONNX head graphs do not carry. */
+  /**
+   * The head networks by stage (the ONNX engine exports one graph each): the cascade's bbox heads
+   * (the semantic RoI fusion stays in JS, before them), the mask heads ({@link HTCMaskHead}s pass
+   * their conv features on through their graphs) and the semantic head.
+   */
   override networks(): RoIHeadNetworks {
-    throw new Error('HybridTaskCascade runs on the tfjs engine only (its RoI heads have no ONNX export yet)');
+    return { ...super.networks(), ...(this.semanticHead ? { semantic: this.semanticHead } : {}) };
   }
 
   /** HTC's forward_train (interleaved stages, semantic loss) is not implemented. */
@@ -80,25 +88,30 @@ export class HybridTaskCascadeRoIHead extends CascadeRoIHead {
     return this.semanticHead?.config.numIns ?? 0;
   }
 
-  /** `semantic_head(x)[1]` on the host: the embedded semantic feature map of one image. */
-  async semanticFeatures(features: FeatureMap[]): Promise<FeatureMap> {
+  /** `semantic_head(x)[1]` on the host: the embedded semantic feature map of one image (on `session` when given). */
+  semanticFeatures(features: FeatureMap[], session?: OnnxSession): Promise<FeatureMap> {
     const head = this.semanticHead;
     if (!head) throw new Error('this HTC has no semantic head');
-    const levels = features.map((f) => tf.tensor4d(f.data, [1, f.height, f.width, f.channels]));
-    let feat: tf.Tensor4D | undefined;
-    try {
-      feat = head.embed(levels);
-      return { data: (await feat.data()) as Float32Array, height: feat.shape[1], width: feat.shape[2], channels: feat.shape[3] };
-    } finally {
-      tf.dispose(levels);
-      feat?.dispose();
-    }
+    return head.embedToHost(features, session);
   }
 
-  protected override async featureSource(features: FeatureMap[]): Promise<CascadeFeatureSource> {
+  /**
+   * HTC's RoI features and mask stages, the same JS for both engines: the semantic feature (on
+   * `sessions.semanticHead` or TF.js) pooled and fused into the RoI features here, the bbox and mask
+   * networks on `sessions` when given (the information flow's conv features go from one mask graph to
+   * the next), else on TF.js.
+   */
+  protected override async featureSource(features: FeatureMap[], sessions?: RoIHeadSessions): Promise<CascadeFeatureSource> {
     const { semantic: sem, semanticFusion: fusion, maskInfoFlow } = this.htc;
-    const semantic = sem ? [await this.semanticFeatures(features)] : null;
+    if (sem && sessions && !sessions.semanticHead) throw new Error('HybridTaskCascade: the ONNX sessions lack the semantic head (open them with useOnnx)');
+    const semantic = sem ? [await this.semanticFeatures(features, sessions?.semanticHead)] : null;
     const semanticRois = (rois: Float32Array) => extractRoiFeatures(semantic!, rois, sem!.extractor);
+    const maskFeatures = (rois: Float32Array) => {
+      const extractor = this.mask!.roiExtractors[this.mask!.roiExtractors.length - 1];
+      const feats = extractRoiFeatures(features, rois, extractor);
+      if (semantic && fusion.mask) addInto(feats, semanticRois(rois));
+      return { feats, extractor };
+    };
     return {
       bboxFeatures: (_stage, rois) => {
         const feats = extractRoiFeatures(features, rois, this.extractor);
@@ -109,9 +122,20 @@ export class HybridTaskCascadeRoIHead extends CascadeRoIHead {
         return addInto(feats, S === P ? pooled : adaptiveAvgPool(pooled, (rois.length / 4) * C, S, P));
       },
       maskStages: async (rois, labels) => {
-        const extractor = this.mask!.roiExtractors[this.mask!.roiExtractors.length - 1];
-        const feats = extractRoiFeatures(features, rois, extractor);
-        if (semantic && fusion.mask) addInto(feats, semanticRois(rois));
+        const { feats, extractor } = maskFeatures(rois);
+        if (sessions) {
+          const out = [];
+          let last: Float32Array | null = null;
+          for (const [s, head] of this.maskHeads.entries()) {
+            const session = sessions.maskHeads[s];
+            if (maskInfoFlow) {
+              const r: { probs: Float32Array; logits: Float32Array; feat: Float32Array } = await (head as HTCMaskHead).flowOnHost(feats, labels, last, session);
+              last = r.feat;
+              out.push({ probs: r.probs, logits: r.logits });
+            } else out.push(await head.labelProbabilities(feats, labels, session));
+          }
+          return out;
+        }
         const x = roiFeaturesNhwc(feats, labels.length, extractor.outChannels, extractor.outputSize);
         const out = [];
         let last: tf.Tensor4D | null = null;

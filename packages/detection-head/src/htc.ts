@@ -26,7 +26,7 @@ export class HybridTaskCascade extends FasterRCNN<HybridTaskCascadeRoIHead> {
       }
       if (semantic.inChannels !== outChannels) throw new Error(`HybridTaskCascade: semantic_head.in_channels ${semantic.inChannels} ≠ neck.out_channels ${outChannels}`);
     }
-    return new HybridTaskCascadeRoIHead(this.detector.roiExtractor, htc);
+    return new HybridTaskCascadeRoIHead(this.detector.roiExtractor, htc, head.neck.numOuts);
   }
 
   /** Inference only: every training loop (`trainDetector`, `fit`) starts here and is refused. */

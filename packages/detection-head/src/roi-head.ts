@@ -2,6 +2,7 @@ import { Module, type OnnxSession } from '@hrnetjs/core';
 import { Shared2FCBBoxHead } from './bbox-head.js';
 import type { BBoxHeadConfig, ImageMeta } from './faster-rcnn-config.js';
 import type { FCNMaskHead } from './fcn-mask-head.js';
+import type { FusedSemanticHead } from './fused-semantic-head.js';
 import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
 import type { FeatureMap } from './roi-align.js';
 import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js';
@@ -13,15 +14,19 @@ import { extractRoiFeatures, type RoIExtractorConfig } from './roi-extractor.js'
 export interface RoIHeadNetworks {
   bbox: readonly Shared2FCBBoxHead[];
   mask: readonly FCNMaskHead[];
+  /** HTC's semantic branch (its embedding), run once per image on the neck levels. */
+  semantic?: FusedSemanticHead;
 }
 
 /**
  * ONNX sessions over {@link RoIHeadNetworks}, index for index (`bboxHeads[s]` runs
- * `bbox[s].toOnnx()`, `maskHeads[s]` runs `mask[s].toOnnx()`).
+ * `bbox[s].toOnnx()`, `maskHeads[s]` runs `mask[s].toOnnx()`, `semanticHead` runs `semantic.toOnnx()`).
  */
 export interface RoIHeadSessions {
   bboxHeads: readonly OnnxSession[];
   maskHeads: readonly OnnxSession[];
+  /** Over `semantic.toOnnx()`, when the networks have a semantic head. */
+  semanticHead?: OnnxSession;
 }
 
 /**
