@@ -59,8 +59,21 @@ describe('parseHtcConfig', () => {
     expect(model.testCfg.rcnn.scoreThr).toBe(0.001);
     expect(() => model.setTraining(true)).toThrow(/HybridTaskCascade: training is not implemented/);
     expect(model.isTraining).toBe(false);
-    // The ONNX engine has no graphs for HTC's heads (semantic fusion, information flow): said, not run wrong.
-    expect(() => model.onnxHeadGraphs()).toThrow(/HybridTaskCascade runs on the tfjs engine only/);
+    // The ONNX engine's graphs: every stage's bbox head (semantic fusion stays in JS), every stage's
+    // HTCMaskHead (conv features in from stage 1, out of every stage) and the semantic head.
+    const graphs = model.onnxHeadGraphs();
+    expect(graphs.map((g) => [g.kind, g.stage, g.suffix])).toEqual([
+      ['bbox', 0, 'roi-head-0'],
+      ['bbox', 1, 'roi-head-1'],
+      ['bbox', 2, 'roi-head-2'],
+      ['mask', 0, 'mask-head-0'],
+      ['mask', 1, 'mask-head-1'],
+      ['mask', 2, 'mask-head-2'],
+      ['semantic', 0, 'semantic-head'],
+    ]);
+    expect(graphs[3].description).toBe('the mask head of stage 0 (inputs roi_feats [N, 256·14·14], labels [N] → mask_logits, mask_probs [N, 28, 28], mask_feats [N, 256·14·14])');
+    expect(graphs[4].description).toMatch(/inputs roi_feats \[N, 256·14·14\], res_feats \[N, 256·14·14\], labels \[N\] → /);
+    expect(graphs[6].description).toBe('the semantic head (inputs neck_0 … neck_4 [1, H, W, 256] → semantic_feat [1, H, W, 256])');
     // The loss entry points refuse it too (they do not go through setTraining).
     expect(() => detectorLossesOnLevels(model as never, [], [], defaultCascadeRcnnTrainConfig(3), Math.random)).toThrow(/not HybridTaskCascadeRoIHead/);
     model.dispose();
