@@ -1,6 +1,6 @@
 import { type EngineName, type NetworkRunner, type OnnxSession, onnxRunner, type TaskModel } from '@hrnetjs/core';
 import { createOrtSession, isOnnxRuntimeAvailable, type OrtExecutionProvider } from '@hrnetjs/core/node';
-import { type DetectorModel, detectorKind } from '@hrnetjs/detection-head';
+import type { DetectorModel } from '@hrnetjs/detection-head';
 import { CliError } from './cli-error.js';
 import type { Options } from './commands/command.js';
 import { userPath } from './paths.js';
@@ -65,15 +65,12 @@ export async function onnxNetwork(choice: EngineChoice, model: TaskModel, interm
 }
 
 /**
- * Puts a detector on ORT sessions when the engine is onnxruntime: the features graph and one per RoI
- * head network (Faster, Mask, Cascade (Mask) R-CNN), or FCOS's one graph. With `auto`, HTC (no ONNX
- * export of its heads yet) stays on tfjs. Returns the engine the detector runs on.
+ * Puts a detector on ORT sessions when the engine is onnxruntime (`auto` included): the features
+ * graph and one per RoI head network (Faster, Mask, Cascade (Mask) R-CNN, HTC with its semantic
+ * head), or FCOS's one graph. Returns the engine the detector runs on.
  */
 export async function useEngineForDetector(choice: EngineChoice, detector: DetectorModel): Promise<'tfjs' | 'onnxruntime'> {
   if (choice.engine !== 'onnxruntime') return 'tfjs';
-  const { config } = detector;
-  const kind = config.head.type === 'mmdet' ? detectorKind(config.head.detector) : undefined;
-  if (choice.auto && kind === 'htc') return 'tfjs';
   await detector.useOnnx(choice.createSession);
   return 'onnxruntime';
 }

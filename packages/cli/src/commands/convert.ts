@@ -101,9 +101,10 @@ async function onnxModelConfig(options: Options, stateDict: StateDict, file: str
 }
 
 /**
- * Writes `model.toOnnx()`, and for two-stage detectors (Faster / Mask / Cascade (Mask) R-CNN) each
+ * Writes `model.toOnnx()`, and for two-stage detectors (Faster / Mask / Cascade (Mask) R-CNN, HTC) each
  * RoI head network beside it, as the onnxruntime engine runs them (`onnxHeadGraphs`):
- * `<name>-roi-head.onnx` (bbox head), `<name>-mask-head.onnx`, with `-{stage}` for cascades.
+ * `<name>-roi-head.onnx` (bbox head), `<name>-mask-head.onnx`, with `-{stage}` for cascades, and
+ * `<name>-semantic-head.onnx` (HTC).
  * The model's weights are freed before the bytes are written.
  */
 async function writeOnnx(out: string, model: TaskModel, stateDict: StateDict, dtype: 'float32' | 'float16'): Promise<Array<{ path: string; bytes: number; what: string }>> {
