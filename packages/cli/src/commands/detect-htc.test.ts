@@ -11,12 +11,15 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const cases = join(repoRoot(), 'tools/oracle/cases');
 
 describe('pnpm hrnet detect with a Hybrid Task Cascade checkpoint', () => {
-  it('writes boxes, labels, scores and COCO-RLE masks equal to mmdet (tools/oracle/cases/mmdet_htc_pipeline)', async () => {
+  it.each([
+    ['tfjs', []],
+    ['onnxruntime', ['--engine', 'onnxruntime', '--threads', '1']],
+  ])('on %s: writes boxes, labels, scores and COCO-RLE masks equal to mmdet (tools/oracle/cases/mmdet_htc_pipeline)', async (engine, flags) => {
     const dir = join(cases, 'mmdet_htc_pipeline');
-    const json = join(out, 'dets.json');
-    const r = await runHrnet('detect', fixturePath('det_pipeline', 'image.png'), '--weights', join(dir, 'model.pth'), '--config', join(dir, 'config.json'), '--json', json, '--backend', 'wasm');
+    const json = join(out, `dets-${engine}.json`);
+    const r = await runHrnet('detect', fixturePath('det_pipeline', 'image.png'), '--weights', join(dir, 'model.pth'), '--config', join(dir, 'config.json'), '--json', json, '--backend', 'wasm', ...flags);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/engine: tfjs; .*\(htc\)/);
+    expect(r.stderr).toMatch(new RegExp(`engine: ${engine}; .*\\(htc\\)`));
     const { detections } = JSON.parse(readFileSync(json, 'utf8')) as {
       detections: Array<{ box: Record<string, number>; labelId: number; score: number; mask: Rle }>;
     };
@@ -30,7 +33,7 @@ describe('pnpm hrnet detect with a Hybrid Task Cascade checkpoint', () => {
     expect(detections).toHaveLength(n);
     expect(pairs).toHaveLength(n);
     const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], decodeMask(detections[j].mask)));
-    console.log(`[hrnet detect, htc] ${pairs.length}/${n} detections, min mask IoU ${Math.min(...ious).toFixed(5)}`);
+    console.log(`[hrnet detect, htc, ${engine}] ${pairs.length}/${n} detections, min mask IoU ${Math.min(...ious).toFixed(5)}`);
     for (const [k, [, j]] of pairs.entries()) {
       expect(detections[j].mask.size).toEqual([h, w]);
       expect(ious[k]).toBeGreaterThanOrEqual(0.99);
