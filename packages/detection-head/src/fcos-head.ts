@@ -3,8 +3,8 @@ import { Module } from '@hrnetjs/core';
 import { Conv2d, type OnnxGraph, Sequential } from '@hrnetjs/core/ops';
 import type { FcosHeadConfig, FcosTestConfig } from './fcos-config.js';
 import type { ImageMeta } from './faster-rcnn-config.js';
-import type { Detections } from './multiclass-nms.js';
-import { batchedNms, sortByScoreDescending } from './nms.js';
+import { type Detections, nmsDetections } from './multiclass-nms.js';
+import { sortByScoreDescending } from './nms.js';
 
 const f32 = Math.fround;
 
@@ -298,17 +298,6 @@ export class FCOSHead extends Module {
         labels.push(label);
       }
     });
-    const b = Float32Array.from(boxes);
-    const s = Float32Array.from(scores);
-    const l = Int32Array.from(labels);
-    let keep = batchedNms(b, s, l, { iouThreshold: cfg.iouThreshold, classAgnostic: cfg.classAgnostic });
-    if (cfg.maxPerImg > 0) keep = keep.subarray(0, cfg.maxPerImg);
-    const out: Detections = { bboxes: new Float32Array(keep.length * 4), scores: new Float32Array(keep.length), labels: new Int32Array(keep.length) };
-    keep.forEach((i, j) => {
-      out.bboxes.set(b.subarray(4 * i, 4 * i + 4), 4 * j);
-      out.scores[j] = s[i];
-      out.labels[j] = l[i];
-    });
-    return out;
+    return nmsDetections(Float32Array.from(boxes), Float32Array.from(scores), Int32Array.from(labels), cfg);
   }
 }

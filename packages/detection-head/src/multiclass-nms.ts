@@ -43,15 +43,26 @@ export function multiclassNms(
       candLabels.push(c);
     }
   }
-  const boxes = Float32Array.from(candBoxes);
-  const s = Float32Array.from(candScores);
-  const labels = Int32Array.from(candLabels);
-  let keep = batchedNms(boxes, s, labels, { iouThreshold: config.iouThreshold });
-  if (config.maxPerImg > 0) keep = keep.subarray(0, config.maxPerImg);
+  return nmsDetections(Float32Array.from(candBoxes), Float32Array.from(candScores), Int32Array.from(candLabels), config);
+}
+
+/**
+ * `batched_nms` over scored, labelled boxes (flat [N × 4]), then the first `maxPerImg` kept (0: all),
+ * as {@link Detections} in score order: the tail that mmdet's `multiclass_nms` and the dense heads'
+ * `_bbox_post_process` share.
+ */
+export function nmsDetections(
+  boxes: Float32Array,
+  scores: Float32Array,
+  labels: Int32Array,
+  options: { iouThreshold: number; maxPerImg: number; classAgnostic?: boolean },
+): Detections {
+  let keep = batchedNms(boxes, scores, labels, { iouThreshold: options.iouThreshold, classAgnostic: options.classAgnostic });
+  if (options.maxPerImg > 0) keep = keep.subarray(0, options.maxPerImg);
   const out: Detections = { bboxes: new Float32Array(keep.length * 4), scores: new Float32Array(keep.length), labels: new Int32Array(keep.length) };
   keep.forEach((k, j) => {
     out.bboxes.set(boxes.subarray(4 * k, 4 * k + 4), 4 * j);
-    out.scores[j] = s[k];
+    out.scores[j] = scores[k];
     out.labels[j] = labels[k];
   });
   return out;
