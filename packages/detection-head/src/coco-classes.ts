@@ -18,3 +18,11 @@ export const COCO_CLASSES: readonly string[] = Object.freeze([
 export function detectorClassNames(numClasses: number): readonly string[] {
   return numClasses === COCO_CLASSES.length ? COCO_CLASSES : Array.from({ length: numClasses }, (_, i) => `class_${i}`);
 }
+
+/** `names` checked to be one non-empty name per class (`owner` names the model in the error), copied. */
+export function checkedClassNames(owner: string, names: readonly string[], numClasses: number): string[] {
+  if (names.length !== numClasses || names.some((name) => typeof name !== 'string' || name === '')) {
+    throw new Error(`${owner}: expected ${numClasses} non-empty class names (bbox_head.num_classes), got ${names.length}`);
+  }
+  return [...names];
+}

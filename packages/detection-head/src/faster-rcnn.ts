@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featureOutputs, type ModelConfig, type Module, type OnnxOutput, type OnnxSession, TaskModel } from '@hrnetjs/core';
 import type { OnnxGraph, OnnxWeightDtype } from '@hrnetjs/core/ops';
-import { detectorClassNames } from './coco-classes.js';
+import { checkedClassNames, detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import { type FasterRcnnConfig, type FasterRcnnTestConfig, type ImageMeta, isFasterRcnnDetector, parseFasterRcnnConfig } from './faster-rcnn-config.js';
 import type { Detections, RcnnTestConfig } from './multiclass-nms.js';
@@ -328,10 +328,6 @@ export class FasterRCNN<R extends TwoStageRoIHead = StandardRoIHead> extends Tas
   }
 
   set classNames(names: readonly string[]) {
-    const n = this.detector.bboxHead.numClasses;
-    if (names.length !== n || names.some((name) => typeof name !== 'string' || name === '')) {
-      throw new Error(`FasterRCNN: expected ${n} non-empty class names (bbox_head.num_classes), got ${names.length}`);
-    }
-    this.customClassNames = [...names];
+    this.customClassNames = checkedClassNames('FasterRCNN', names, this.detector.bboxHead.numClasses);
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featureOutputs, type ModelConfig, type OnnxOutput, type OnnxSession, TaskModel } from '@hrnetjs/core';
 import type { OnnxGraph } from '@hrnetjs/core/ops';
-import { detectorClassNames } from './coco-classes.js';
+import { checkedClassNames, detectorClassNames } from './coco-classes.js';
 import { DetectionFeatureModel } from './detection-model.js';
 import type { ImageMeta } from './faster-rcnn-config.js';
 import { type FcosConfig, type FcosTestConfig, fcosPipelineFromConfig, isFcosDetector, parseFcosConfig } from './fcos-config.js';
@@ -165,10 +165,6 @@ export class FCOS extends TaskModel {
   }
 
   set classNames(names: readonly string[]) {
-    const n = this.detector.bboxHead.numClasses;
-    if (names.length !== n || names.some((name) => typeof name !== 'string' || name === '')) {
-      throw new Error(`FCOS: expected ${n} non-empty class names (bbox_head.num_classes), got ${names.length}`);
-    }
-    this.customClassNames = [...names];
+    this.customClassNames = checkedClassNames('FCOS', names, this.detector.bboxHead.numClasses);
   }
 }
