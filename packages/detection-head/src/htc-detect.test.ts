@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeMask, encodeMask } from '@hrnetjs/core';
 import { readImageFile, readNpyFile, useBackend } from '@hrnetjs/core/node';
-import { bitmapIou, fixturePath, matchDetections, repoRoot, unpackMasks } from '@hrnetjs/test-utils';
+import { fixturePath, matchOracleMasks, repoRoot } from '@hrnetjs/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from './detect.js';
 import { HybridTaskCascade } from './htc.js';
@@ -23,17 +23,9 @@ describe('createDetector(HTC checkpoint + mmdet dict).detect: image in, boxes + 
     expect(await detector.detect(image, { scoreThreshold: 0.9999999 })).toEqual([]);
     expect(tf.memory().numTensors).toBe(before);
 
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const [n, h, w] = manifest.files.masks_packed.shape;
-    const ref = (await readNpyFile(join(dir, 'det_bboxes.npy'))).values as Float32Array;
-    const labels = (await readNpyFile(join(dir, 'det_labels.npy'))).values as Int32Array;
-    const refMasks = unpackMasks((await readNpyFile(join(dir, 'masks_packed.npy'))).values as Uint8Array, n, h, w);
-    const flat = detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]);
-    const pairs = matchDetections(ref, flat, { referenceLabels: labels, actualLabels: detections.map((d) => d.labelId) });
+    const { n, height: h, width: w, pairs, maskIous: ious, maxScoreDiff: dScore } = await matchOracleMasks(dir, detections, (j) => detections[j].mask!.data, readNpyFile);
     expect(detections).toHaveLength(n);
     expect(pairs).toHaveLength(n);
-    const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], detections[j].mask!.data));
-    const dScore = Math.max(...pairs.map(([i, j]) => Math.abs(ref[5 * i + 4] - detections[j].score)));
     console.log(`[htc pipeline] ${pairs.length}/${n} detections, max |Δscore| ${dScore.toExponential(2)}, min mask IoU ${Math.min(...ious).toFixed(5)}`);
     for (const v of ious) expect(v).toBeGreaterThanOrEqual(0.99);
     for (const d of detections) {

@@ -6,6 +6,6 @@ export { type OracleCase, oracleCase, oracleDifferences, type OracleManifest } f
 export { reportSharedFixtures } from './shared-fixtures.js';
 export { namedDifferences, type TrainCase, trainCase } from './train-case.js';
 export { RecordingOptimizer } from './recording-optimizer.js';
-export { bitmapIou, unpackMasks, withScores } from './masks.js';
+export { bitmapIou, matchOracleMasks, type OracleMaskMatch, type ReportedDetection, unpackMasks, withScores } from './masks.js';
 export { fallbackNodes, type OrtNodeRun, readOrtProfile } from './ort-profile.js';
 export { describeWebGpu, profiledSessions, useWebGpuDriver, webgpuDriver } from './webgpu.js';

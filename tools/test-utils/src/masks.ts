@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { matchDetections } from './match-boxes.js';
+
 /** `np.packbits` of an [N, H, W] bool array (big-endian bits, C order) → N row-major 0/1 bitmaps. */
 export function unpackMasks(packed: ArrayLike<number>, n: number, height: number, width: number): Uint8Array[] {
   const size = height * width;
@@ -34,4 +38,47 @@ export function withScores(boxes: ArrayLike<number>, scores: ArrayLike<number>):
     out[5 * i + 4] = scores[i];
   }
   return out;
+}
+
+/** A detection as every detect path reports it (the library's `Detection`, the CLI's JSON). */
+export interface ReportedDetection {
+  box: { xmin: number; ymin: number; xmax: number; ymax: number };
+  labelId: number;
+  score: number;
+}
+
+/** How detections compare with a tools/oracle instance-mask pipeline case. */
+export interface OracleMaskMatch {
+  /** Official detections, and the size of their masks (the original image). */
+  n: number;
+  height: number;
+  width: number;
+  /** [official index, ours] pairs: IoU ≥ 0.99, same label, |Δscore| ≤ 1e-3. */
+  pairs: Array<[number, number]>;
+  /** Mask IoU of each pair. */
+  maskIous: number[];
+  maxScoreDiff: number;
+}
+
+/**
+ * Matches `detections` against the official ones of an instance-mask pipeline case in `dir`
+ * (`det_bboxes.npy`, `det_labels.npy`, `masks_packed.npy` + manifest); `maskOf(j)` gives our j-th
+ * mask as a 0/1 bitmap of the original image. `readNpy` reads a `.npy` (test-utils does not depend on core).
+ */
+export async function matchOracleMasks(
+  dir: string,
+  detections: readonly ReportedDetection[],
+  maskOf: (j: number) => ArrayLike<number>,
+  readNpy: (path: string) => Promise<{ values: ArrayLike<number> | BigInt64Array }>,
+): Promise<OracleMaskMatch> {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const [n, height, width] = manifest.files.masks_packed.shape as number[];
+  const ref = (await readNpy(join(dir, 'det_bboxes.npy'))).values as ArrayLike<number>;
+  const labels = (await readNpy(join(dir, 'det_labels.npy'))).values as ArrayLike<number>;
+  const refMasks = unpackMasks((await readNpy(join(dir, 'masks_packed.npy'))).values as ArrayLike<number>, n, height, width);
+  const flat = detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]);
+  const pairs = matchDetections(ref, flat, { referenceLabels: labels, actualLabels: detections.map((d) => d.labelId) });
+  const maskIous = pairs.map(([i, j]) => bitmapIou(refMasks[i], maskOf(j)));
+  const maxScoreDiff = Math.max(0, ...pairs.map(([i, j]) => Math.abs(ref[5 * i + 4] - detections[j].score)));
+  return { n, height, width, pairs, maskIous, maxScoreDiff };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMask, type Rle } from '@hrnetjs/core';
 import { readNpyFile } from '@hrnetjs/core/node';
-import { bitmapIou, fixturePath, matchDetections, repoRoot, runHrnet, unpackMasks } from '@hrnetjs/test-utils';
+import { fixturePath, matchOracleMasks, repoRoot, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const out = mkdtempSync(join(tmpdir(), 'hrnet-htc-'));
@@ -21,18 +21,11 @@ describe('pnpm hrnet detect with a Hybrid Task Cascade checkpoint', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`engine: ${engine}; .*\\(htc\\)`));
     const { detections } = JSON.parse(readFileSync(json, 'utf8')) as {
-      detections: Array<{ box: Record<string, number>; labelId: number; score: number; mask: Rle }>;
+      detections: Array<{ box: { xmin: number; ymin: number; xmax: number; ymax: number }; labelId: number; score: number; mask: Rle }>;
     };
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const [n, h, w] = manifest.files.masks_packed.shape;
-    const ref = (await readNpyFile(join(dir, 'det_bboxes.npy'))).values as Float32Array;
-    const labels = (await readNpyFile(join(dir, 'det_labels.npy'))).values as Int32Array;
-    const refMasks = unpackMasks((await readNpyFile(join(dir, 'masks_packed.npy'))).values as Uint8Array, n, h, w);
-    const flat = detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]);
-    const pairs = matchDetections(ref, flat, { referenceLabels: labels, actualLabels: detections.map((d) => d.labelId) });
+    const { n, height: h, width: w, pairs, maskIous: ious } = await matchOracleMasks(dir, detections, (j) => decodeMask(detections[j].mask), readNpyFile);
     expect(detections).toHaveLength(n);
     expect(pairs).toHaveLength(n);
-    const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], decodeMask(detections[j].mask)));
     console.log(`[hrnet detect, htc, ${engine}] ${pairs.length}/${n} detections, min mask IoU ${Math.min(...ious).toFixed(5)}`);
     for (const [k, [, j]] of pairs.entries()) {
       expect(detections[j].mask.size).toEqual([h, w]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeImage, decodeMask, type Rle } from '@hrnetjs/core';
 import { createOrtSession, readImageFile, readNpyFile } from '@hrnetjs/core/node';
-import { bitmapIou, fixturePath, iou, matchDetections, repoRoot, runHrnet, unpackMasks } from '@hrnetjs/test-utils';
+import { bitmapIou, fixturePath, iou, matchDetections, matchOracleMasks, repoRoot, runHrnet } from '@hrnetjs/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Options } from './command.js';
 import { evalBoxesCommand } from './eval-boxes.js';
@@ -22,21 +22,15 @@ describe('pnpm hrnet detect with a Mask R-CNN checkpoint', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\(mask_rcnn\)/);
     const { detections } = JSON.parse(readFileSync(json, 'utf8')) as {
-      detections: Array<{ box: Record<string, number>; labelId: number; score: number; mask: Rle }>;
+      detections: Array<{ box: { xmin: number; ymin: number; xmax: number; ymax: number }; labelId: number; score: number; mask: Rle }>;
     };
     expect(Object.keys(detections[0]).sort()).toEqual(['box', 'label', 'labelId', 'mask', 'score']);
     expect(r.stdout.split('\n')[0]).toMatch(/ mask \d+ px$/);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    const [n, h, w] = manifest.files.masks_packed.shape;
-    const ref = (await readNpyFile(join(dir, 'det_bboxes.npy'))).values as Float32Array;
-    const labels = (await readNpyFile(join(dir, 'det_labels.npy'))).values as Int32Array;
-    const refMasks = unpackMasks((await readNpyFile(join(dir, 'masks_packed.npy'))).values as Uint8Array, n, h, w);
-    const flat = detections.flatMap((d) => [d.box.xmin, d.box.ymin, d.box.xmax, d.box.ymax, d.score]);
-    const pairs = matchDetections(ref, flat, { referenceLabels: labels, actualLabels: detections.map((d) => d.labelId) });
+    const { n, height: h, width: w, pairs, maskIous } = await matchOracleMasks(dir, detections, (j) => decodeMask(detections[j].mask), readNpyFile);
     expect(pairs).toHaveLength(n);
-    for (const [i, j] of pairs) {
+    for (const [k, [, j]] of pairs.entries()) {
       expect(detections[j].mask.size).toEqual([h, w]);
-      expect(bitmapIou(refMasks[i], decodeMask(detections[j].mask))).toBeGreaterThanOrEqual(0.99);
+      expect(maskIous[k]).toBeGreaterThanOrEqual(0.99);
     }
     // The overlay changes the pixels of the masks (filled at 50 %), not only the box outlines.
     const [overlay, original] = [await decodeImage(readFileSync(png)), await readImageFile(image)];
