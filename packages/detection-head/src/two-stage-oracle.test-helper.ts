@@ -5,11 +5,14 @@ import { bitmapIou, difference, iou, matchDetections, oracleCase, unpackMasks, w
 import { expect } from 'vitest';
 import { MaskRoIHead } from './mask-roi-head.js';
 import { getSegMasks, maskRois } from './paste-mask.js';
+import type { DetectorOnnxSessions } from './faster-rcnn.js';
+import type { FeatureMap } from './roi-align.js';
 import { createTwoStageDetector, type TwoStageDetector } from './two-stage.js';
 
 // The checks of the mask / cascade oracle cases (tools/oracle/gen_mask.py, mmdetection 2.x; see each
 // case's README.md: tiny HRNet + HRFPN detectors with non-default heads, 7 classes, rescaled image
-// metas), shared by the TF.js test and the onnxruntime test so both engines meet the same bars.
+// metas), shared by the TF.js test and the onnxruntime test so both engines meet the same bars, and
+// by the HTC cases (htc-oracle.test-helper.ts adds its semantic-feature check).
 
 /** The oracle cases of Mask R-CNN, Cascade R-CNN and Cascade Mask R-CNN. */
 export const TWO_STAGE_ORACLE_CASES = ['mmdet_mask_rcnn', 'mmdet_mask_rcnn_agnostic', 'mmdet_cascade_mask_rcnn', 'mmdet_cascade_rcnn'] as const;
@@ -35,6 +38,24 @@ interface CaseFiles {
   files: Record<string, { shape: number[] }>;
 }
 
+/** What a family-specific check gets: the loaded model, the engine's own neck levels, the case. */
+export interface OracleHeadCheckContext {
+  model: TwoStageDetector;
+  features: FeatureMap[];
+  sessions: DetectorOnnxSessions | undefined;
+  dir: string;
+  files: CaseFiles['files'];
+  tag: string;
+}
+
+/** Options of {@link checkTwoStageOracleCase}. */
+export interface OracleCaseOptions {
+  /** The class the case's config must build. */
+  modelClass?: abstract new (...args: never[]) => unknown;
+  /** More checks of the heads on the official detections (e.g. HTC's semantic feature). */
+  headChecks?(context: OracleHeadCheckContext): Promise<void>;
+}
+
 async function npy(dir: string, name: string) {
   return readNpyFile(`${dir}/${name}.npy`);
 }
@@ -45,10 +66,11 @@ async function npy(dir: string, name: string) {
  * mask (IoU ≥ 0.99, or else only pixels within 1e-4 of mask_thr_binary differ) and the mask
  * logits of each stage on the official detections (≤ 1e-4 of their std).
  */
-export async function checkTwoStageOracleCase(name: string, engine: OracleEngine): Promise<OracleWorst> {
+export async function checkTwoStageOracleCase(name: string, engine: OracleEngine, options: OracleCaseOptions = {}): Promise<OracleWorst> {
   const c = oracleCase(name);
   const files = (c.manifest as unknown as CaseFiles).files;
   const model = createTwoStageDetector(parseModelConfig(c.configText));
+  if (options.modelClass) expect(model).toBeInstanceOf(options.modelClass);
   const report = model.load(readCheckpoint(c.checkpoint).stateDict);
   expect([report.missing, report.unexpected, report.mismatched]).toEqual([[], [], []]);
   const x = fromNCHW(await readNpyFile(c.inputPath));
@@ -83,7 +105,7 @@ export async function checkTwoStageOracleCase(name: string, engine: OracleEngine
       if (!files[`masks${suffix}_packed`]) continue;
       const shape = files[`masks${suffix}_packed`].shape;
       const refMasks = unpackMasks((await npy(c.dir, `masks${suffix}_packed`)).values as Uint8Array, shape[0], shape[1], shape[2]);
-      expect([r.masks?.height, r.masks?.width]).toEqual([shape[1], shape[2]]);
+      expect([r.masks?.height, r.masks?.width, r.masks?.masks.length]).toEqual([shape[1], shape[2], shape[0]]);
       const ious = pairs.map(([i, j]) => bitmapIou(refMasks[i], r.masks!.masks[j]));
       worst.minMaskIou = Math.min(worst.minMaskIou, ...ious);
       console.log(`[${tag}${suffix}] ${pairs.length}/${labels.length} detections; min mask IoU ${Math.min(...ious).toFixed(5)}`);
@@ -108,11 +130,12 @@ export async function checkTwoStageOracleCase(name: string, engine: OracleEngine
       }
     }
 
+    const { features } = await model.hostFeatures(x);
+    await options.headChecks?.({ model, features, sessions, dir: c.dir, files, tag });
     if (!files.mask_logits) {
       expect(result.masks).toBeUndefined();
     } else {
       // The mask heads alone on the official detections: logits of each detection's label channel.
-      const { features } = await model.hostFeatures(x);
       const ref = (await npy(c.dir, 'det_bboxes')).values as Float32Array;
       const labels = (await npy(c.dir, 'det_labels')).values as Int32Array;
       const logits = await npy(c.dir, 'mask_logits');
